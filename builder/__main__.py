@@ -1,0 +1,5 @@
+"""`python -m builder` runs the lessonpack command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,230 @@
+"""The `lessonpack` command: the only place that prints, colours and picks exit codes.
+
+Exit status (SPEC §3): 0 success; 1 invalid input or a lesson that cannot be
+rendered; 2 usage error; 130 on Ctrl-C. Problems go to stderr as
+`path:line:col: error: message`, never as a traceback (unless --debug).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import LessonError, Problem, display_path, errors_in
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Turn lesson folders (YAML + Markdown) into printable PDF handouts and answer keys.",
+    epilog="Start with 'lessonpack new my-lesson', then 'lessonpack build'.",
+)
+_state = {"debug": False}
+
+Paths = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        show_default=False,
+        exists=True,
+        help="Lesson folders, lesson.yaml files, or folders to search. Default: ./lessons",
+    ),
+]
+Strict = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="Also render and check the layout; treat every warning as an error."
+    ),
+]
+
+
+class Paper(StrEnum):
+    letter = "letter"
+    a4 = "a4"
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False):
+    _state["debug"] = debug
+
+
+@app.command()
+def build(
+    paths: Paths = None,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("dist"),
+    paper: Annotated[Paper, typer.Option(case_sensitive=False, help="Paper size.")] = (
+        Paper.letter
+    ),
+    no_key: Annotated[bool, typer.Option("--no-key", help="Student sheets only.")] = False,
+    html: Annotated[bool, typer.Option("--html", help="Also write HTML pages.")] = False,
+    strict: Strict = False,
+):
+    """Build student handouts and answer keys as PDFs.
+
+    Example: lessonpack build lessons/cuban-missile-crisis --paper a4 -o dist-a4
+
+    Writes DIR/<slug>/<slug>-student.pdf and <slug>-key.pdf. Nothing is written
+    unless every lesson is valid and renders.
+    """
+    from .pipeline import BuildOptions
+    from .pipeline import build as run_build
+
+    options = BuildOptions(out_dir=out, paper=paper.value, key=not no_key, html=html, strict=strict)
+    started = time.perf_counter()
+    result = _run(lambda: run_build(_paths(paths), options))
+    _print_problems(result.problems)
+    seconds = time.perf_counter() - started
+    count = len(result.lessons)
+    typer.echo(f"Built {count} lesson{'s' if count != 1 else ''} in {seconds:.1f} s:")
+    for output in result.outputs:
+        pages = f"  ({output.pages} page{'s' if output.pages != 1 else ''})" if output.pages else ""
+        typer.echo(f"  {display_path(output.path)}{pages}")
+
+
+@app.command()
+def check(
+    paths: Paths = None,
+    strict: Strict = False,
+):
+    """Check lessons for mistakes without building them (fast).
+
+    Example: lessonpack check lessons/cuban-missile-crisis
+
+    Lists every problem of every lesson as file:line:col, then exits 1 if any is an error.
+    """
+    from .pipeline import check as run_check
+
+    result = _run(lambda: run_check(_paths(paths), strict=strict))
+    _print_problems(result.problems)
+    errors = len(errors_in(result.problems))
+    warnings = len(result.problems) - errors
+    count = len(result.lessons)
+    summary = f"{count} lesson{'s' if count != 1 else ''} ok" + (
+        f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+    )
+    if errors:
+        typer.echo(
+            f"{errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(summary)
+
+
+@app.command()
+def new(
+    slug: Annotated[str, typer.Argument(help="Folder name: lowercase letters, digits, hyphens.")],
+    title: Annotated[str | None, typer.Option("--title", help="The lesson's title.")] = None,
+):
+    """Create a starter lesson in ./lessons/SLUG that builds at once.
+
+    Example: lessonpack new fall-of-rome --title "The Fall of Rome"
+
+    The starter shows every field with a comment; edit it, then run lessonpack build.
+    """
+    from .scaffold import create_lesson
+
+    try:
+        path = create_lesson(Path("lessons"), slug, title)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except FileExistsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"Created {display_path(path)}\n"
+        f"Edit it, then run: lessonpack build {display_path(path.parent)}"
+    )
+
+
+@app.command("list")
+def list_lessons(paths: Paths = None):
+    """List the lessons found, with title and counts; invalid ones show their problem count.
+
+    Example: lessonpack list
+    """
+    from .load import load_lesson
+    from .pipeline import find_lessons
+
+    folders, problems = _run(lambda: find_lessons(_paths(paths)))
+    _print_problems(problems)
+    for folder in folders:
+        source, lesson_problems = load_lesson(folder)
+        if source is None:
+            count = len(errors_in(lesson_problems))
+            typer.echo(
+                f"{folder.name}  INVALID ({count} problem{'s' if count != 1 else ''}; "
+                f"run lessonpack check {display_path(folder)})"
+            )
+            continue
+        lesson = source.lesson
+        events = len(lesson.timeline.events) if lesson.timeline else 0
+        typer.echo(
+            f"{source.slug}  {lesson.title}  ({len(lesson.readings)} readings, "
+            f"{len(lesson.questions)} questions, {events} timeline events)"
+        )
+    if not folders:
+        raise typer.Exit(1)
+
+
+def _paths(paths: list[Path] | None) -> list[Path]:
+    if paths:
+        return paths
+    default = Path("lessons")
+    if not default.is_dir():
+        typer.echo(
+            "error: no ./lessons folder here. Run this in your project folder, name a "
+            "lesson folder, or create one with 'lessonpack new my-lesson'.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    return [default]
+
+
+def _run(action):
+    """Run a core call, turning domain errors and Ctrl-C into messages and exit codes."""
+    try:
+        return action()
+    except LessonError as exc:
+        _print_problems(exc.problems)
+        errors = len(errors_in(exc.problems))
+        typer.echo(f"Nothing was written: {errors} error{'s' if errors != 1 else ''}.", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("Interrupted; earlier outputs are unchanged.", err=True)
+        raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if _state["debug"]:
+            raise
+        typer.echo(
+            f"error: lessonpack failed unexpectedly: {exc!r}. Run again with --debug "
+            "and report the traceback.",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    colour = sys.stderr.isatty()
+    for problem in problems:
+        line = problem.format()
+        if colour:
+            word = f"{problem.severity}:"
+            line = line.replace(
+                word,
+                typer.style(word, fg="red" if problem.severity == "error" else "yellow", bold=True),
+                1,
+            )
+        typer.echo(line, err=True)
+
+
+def main() -> None:
+    app()

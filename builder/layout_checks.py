@@ -1,0 +1,73 @@
+"""Read the laid-out pages back and warn about what would spoil a photocopy.
+
+CSS asks WeasyPrint to keep each question with its writing lines and to stay inside
+the margins, but it cannot promise it (a question taller than a page must break, a
+long URL may not wrap). These checks look at the actual boxes and turn surprises
+into warnings, which `--strict` makes errors (SPEC §3).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from .errors import Problem
+
+TOLERANCE_PT = 1.0  # rounding in layout; one point is invisible on paper
+
+
+def layout_warnings(document, lesson_file: Path) -> list[Problem]:
+    question_pages: dict[str, set[int]] = defaultdict(set)
+    overflow_pages: list[int] = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        right = page_box.margin_width() - page_box.margin_right - page_box.padding_right
+        bottom = page_box.margin_height() - page_box.margin_bottom
+        overflowed = False
+        for box in _body_boxes(page_box):
+            element = getattr(box, "element", None)
+            if element is not None and "question" in (element.get("class") or "").split():
+                question_pages[element.get("id") or "?"].add(number)
+            if _is_content(box) and (
+                box.position_x + box.margin_width() > right + TOLERANCE_PT
+                or box.position_y + box.margin_height() > bottom + TOLERANCE_PT
+            ):
+                overflowed = True
+        if overflowed:
+            overflow_pages.append(number)
+    warnings = []
+    for anchor, pages in question_pages.items():
+        if len(pages) > 1:
+            first, last = min(pages), max(pages)
+            warnings.append(
+                Problem(
+                    lesson_file,
+                    f"question '{anchor}' is split across pages {first} and {last}: "
+                    "shorten it or reduce its 'lines'",
+                    severity="warning",
+                )
+            )
+    if overflow_pages:
+        warnings.append(
+            Problem(
+                lesson_file,
+                f"content runs outside the printable area on page(s) "
+                f"{', '.join(map(str, overflow_pages))}: look for a very long word or URL, or a "
+                "wide table",
+                severity="warning",
+            )
+        )
+    return warnings
+
+
+def _body_boxes(page_box):
+    """Every box on the page except the margin boxes (footer, banner)."""
+    for child in page_box.children:
+        if type(child).__name__ != "MarginBox":
+            yield from child.descendants()
+
+
+def _is_content(box) -> bool:
+    """Boxes that put ink on paper: text and images."""
+    name = type(box).__name__
+    return name in ("TextBox", "InlineReplacedBox", "BlockReplacedBox")

@@ -1,0 +1,139 @@
+"""HTML -> PDF bytes with WeasyPrint, inside the sandbox, reproducibly.
+
+This is the only module that imports WeasyPrint (0.8 s), so `check`, `list`, `new`
+and `--help` never pay for it. The URL fetcher serves only files inside the lesson's
+project and the built-in theme, plus `data:` URLs; anything else stops the render
+with a message naming the lesson file. Parsed CSS and the font configuration are
+reused across documents in one process. PDFs are tagged (PDF/UA-1), carry title and
+language, and are byte-identical from one build to the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .errors import LessonError, Problem
+from .sandbox import Refused, checked_path
+
+# fontTools stamps subset fonts with the current time unless this is set (SPEC §4).
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+
+PAPER_CSS = {"letter": "@page { size: letter; }", "a4": "@page { size: A4; }"}
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+
+class _RefusedURL(FatalURLFetchingError):
+    """Stops the render: the lesson asked for something outside its sandbox."""
+
+
+class ProjectURLFetcher(URLFetcher):
+    """Serves `file:` URLs inside the allowed roots and `data:` URLs; refuses the rest."""
+
+    def __init__(self, allowed_roots: tuple[Path, ...]):
+        super().__init__(
+            allowed_protocols={"file", "data"},
+            allow_redirects=False,
+            fail_on_errors=True,
+            timeout=5,
+        )
+        self.allowed_roots = allowed_roots
+
+    def fetch(self, url, headers=None):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise _RefusedURL(
+                f"refused to load '{url}': lessons may not use the network; "
+                "put the file inside the lesson folder and use a relative path"
+            )
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise _RefusedURL(f"refused to load '{url}': not a local file")
+        try:
+            path = checked_path(Path(unquote(parts.path)), self.allowed_roots)
+        except Refused as exc:
+            raise _RefusedURL(f"refused to load '{url}': {exc}") from None
+        if path.stat().st_size > MAX_IMAGE_BYTES:
+            raise _RefusedURL(f"refused to load '{url}': larger than 20 MB")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything one PDF needs; plain data so it can cross to a worker process later."""
+
+    html: str
+    base_dir: Path  # relative URLs in the HTML resolve here (the lesson folder)
+    stylesheets: tuple[Path, ...]
+    paper: str
+    allowed_roots: tuple[Path, ...]
+    lesson_file: Path  # named in error messages
+    identifier: str  # stable per document, for reproducible bytes
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    layout_warnings: list[Problem]
+
+
+@cache
+def _font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@cache
+def _stylesheets(paths: tuple[Path, ...], paper: str, allowed_roots: tuple[Path, ...]) -> list[CSS]:
+    fetcher = ProjectURLFetcher(allowed_roots)
+    sheets = []
+    for path in paths:
+        checked = checked_path(path, allowed_roots)
+        sheets.append(
+            CSS(
+                string=checked.read_text(encoding="utf-8"),
+                base_url=path.as_uri(),
+                url_fetcher=fetcher,
+                font_config=_font_config(),
+            )
+        )
+    sheets.append(CSS(string=PAPER_CSS[paper], font_config=_font_config()))
+    return sheets
+
+
+def render_pdf(job: PdfJob) -> RenderedPdf:
+    """Lay out and write one document; raises LessonError naming the lesson on refusal."""
+    from .layout_checks import layout_warnings
+
+    fetcher = ProjectURLFetcher(job.allowed_roots)
+    try:
+        stylesheets = _stylesheets(job.stylesheets, job.paper, job.allowed_roots)
+        document = HTML(
+            string=job.html, base_url=job.base_dir.as_uri() + "/", url_fetcher=fetcher
+        ).render(stylesheets=stylesheets, font_config=_font_config(), presentational_hints=False)
+        data = document.write_pdf(
+            pdf_variant="pdf/ua-1",
+            pdf_identifier=hashlib.sha256(job.identifier.encode()).hexdigest()[:32].encode(),
+            uncompressed_pdf=False,
+        )
+    except _RefusedURL as exc:
+        raise LessonError([Problem(job.lesson_file, str(exc))]) from None
+    except Refused as exc:
+        raise LessonError([Problem(job.lesson_file, f"stylesheet {exc}")]) from None
+    except FatalURLFetchingError as exc:
+        raise LessonError(
+            [Problem(job.lesson_file, f"a resource could not be loaded: {exc}")]
+        ) from None
+    return RenderedPdf(data, len(document.pages), layout_warnings(document, job.lesson_file))

@@ -1,0 +1,89 @@
+"""Where templates and styles come from: the project's own files first, then the built-in theme.
+
+A project (the folder holding `lessons/`) may have `templates/` and `styles/`; a file
+there replaces the built-in file of the same name, and can extend the original as
+`default/<name>` (MkDocs-style ChoiceLoader + PrefixLoader). `styles/custom.css`
+is added after the built-in CSS. Project templates are untrusted, so every template
+renders in Jinja's immutable sandbox, and template files pass the same path check
+as every other read.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .sandbox import Refused, checked_path
+
+STYLESHEETS = ["lesson.css"]  # built-in order; a project override of a name replaces it
+CUSTOM_CSS = "custom.css"
+
+
+@cache
+def builtin_dir(kind: str) -> Path:
+    """`templates` or `styles` of the built-in theme: inside the wheel, or the source tree."""
+    packaged = Path(__file__).parent / kind
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / kind
+
+
+def builtin_roots() -> list[Path]:
+    return [builtin_dir("templates"), builtin_dir("styles")]
+
+
+class _CheckedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that refuses templates resolving outside the allowed roots."""
+
+    def __init__(self, folder: Path, allowed: list[Path]):
+        super().__init__(str(folder))
+        self._folder = folder
+        self._allowed = allowed
+
+    def get_source(self, environment, template):
+        for piece in template.split("/"):
+            if piece in ("", ".", ".."):
+                raise jinja2.TemplateNotFound(template)
+        candidate = self._folder / template
+        if not candidate.exists():
+            raise jinja2.TemplateNotFound(template)
+        try:
+            checked_path(candidate, self._allowed)
+        except Refused as exc:
+            raise jinja2.TemplateNotFound(f"{template} (refused: {exc})") from None
+        return super().get_source(environment, template)
+
+
+@cache
+def environment(project_root: Path) -> jinja2.Environment:
+    """The Jinja environment for a project: its overrides, then the built-in theme."""
+    builtin = builtin_dir("templates")
+    allowed = [project_root, *builtin_roots()]
+    loaders: list[jinja2.BaseLoader] = []
+    project_templates = project_root / "templates"
+    if project_templates.is_dir() and project_templates.resolve() != builtin.resolve():
+        loaders.append(_CheckedLoader(project_templates, allowed))
+    loaders.append(_CheckedLoader(builtin, allowed))
+    loaders.append(jinja2.PrefixLoader({"default": _CheckedLoader(builtin, allowed)}))
+    return ImmutableSandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def stylesheet_paths(project_root: Path) -> list[Path]:
+    """CSS files in cascade order: built-in (or its project override), then custom.css."""
+    builtin = builtin_dir("styles")
+    project_styles = project_root / "styles"
+    paths = []
+    for name in STYLESHEETS:
+        override = project_styles / name
+        paths.append(override if override.is_file() else builtin / name)
+    if (project_styles / CUSTOM_CSS).is_file():
+        paths.append(project_styles / CUSTOM_CSS)
+    return paths
