@@ -45,8 +45,9 @@ def project_root(lesson_folder: Path) -> Path:
 
 
 def load_lesson(folder: Path) -> tuple[LessonSource | None, list[Problem]]:
-    """Load and validate one lesson folder; returns the lesson (if valid) and all problems."""
-    from .validate import validate_lesson
+    """Load and validate one lesson folder; returns the lesson (if valid) and all problems,
+    sorted by line."""
+    from .validate import Parts, validate_parts
 
     yaml_path = folder / LESSON_FILE
     slug = folder.resolve().name
@@ -57,7 +58,7 @@ def load_lesson(folder: Path) -> tuple[LessonSource | None, list[Problem]]:
             Problem(
                 folder,
                 f"folder name '{slug}' cannot be a lesson slug: use "
-                f"lowercase letters, digits and hyphens (e.g. "
+                "lowercase letters, digits and hyphens (e.g. "
                 f"'{suggestion}')",
             )
         )
@@ -75,16 +76,33 @@ def load_lesson(folder: Path) -> tuple[LessonSource | None, list[Problem]]:
             )
         )
         return None, problems
+    lesson = None
     try:
         lesson = Lesson.model_validate(data)
+        parts = Parts.from_lesson(lesson)
     except pydantic.ValidationError as exc:
         problems += problems_from_validation(exc, smap, yaml_path, Lesson)
+        parts = Parts.from_raw(data)
+    root = project_root(folder)
+    checked = validate_parts(parts, folder, root, yaml_path, smap)
+    problems = sorted(problems + checked.problems, key=_by_position)
+    if lesson is None or any(p.severity == "error" for p in problems):
         return None, problems
-    source, more = validate_lesson(lesson, slug, folder, yaml_path, smap)
-    problems += more
-    if any(p.severity == "error" for p in problems):
-        return None, problems
+    source = LessonSource(
+        slug=slug,
+        folder=folder.resolve(),
+        yaml_path=yaml_path.resolve(),
+        root=root,
+        lesson=lesson,
+        question_ids=checked.question_ids,
+        reading_texts=checked.reading_texts,
+        warnings=[p for p in problems if p.severity == "warning"],
+    )
     return source, problems
+
+
+def _by_position(problem: Problem) -> tuple:
+    return (str(problem.path), problem.line or 0, problem.col or 0)
 
 
 # --- turning pydantic's errors into a teacher's messages -----------------------------
@@ -134,9 +152,9 @@ def _message(error: dict, loc: Loc, smap: SourceMap, model: type[pydantic.BaseMo
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"'{name}' is {got}; {error['msg'].lower()}", pos
     if kind == "too_long" and isinstance(got, list):
-        return f"'{name}' has {len(got)} items; at most {ctx['max_length']} are allowed", pos
+        return f"'{name}' has {_items(len(got))}; at most {ctx['max_length']} are allowed", pos
     if kind == "too_short" and isinstance(got, list):
-        return f"'{name}' has {len(got)} items; at least {ctx['min_length']} are needed", pos
+        return f"'{name}' has {_items(len(got))}; at least {ctx['min_length']} are needed", pos
     if kind == "literal_error":
         options = [o.strip(" '") for o in ctx.get("expected", "").replace(" or ", ",").split(",")]
         close = difflib.get_close_matches(str(got), options, n=1, cutoff=0.5)
@@ -199,6 +217,10 @@ def _model_in(annotation: object) -> object:
         if (found := _model_in(arg)) is not None:
             return found
     return None
+
+
+def _items(count: int) -> str:
+    return f"{count} item{'s' if count != 1 else ''}"
 
 
 def _kind_of(value: object) -> str:

@@ -57,7 +57,8 @@ class Result:
 class _Document:
     source: LessonSource
     variant: str  # "student" or "key"
-    html: str
+    html: str  # for the PDF
+    page_html: str | None  # for --html: the same page, linking its stylesheets
 
 
 def find_lessons(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
@@ -162,8 +163,8 @@ def build(paths: Iterable[Path], options: BuildOptions) -> Result:
             result.problems += rendered.layout_warnings
             name = f"{document.source.slug}/{document.source.slug}-{document.variant}"
             staged.append(_stage(staging, f"{name}.pdf", rendered.data, rendered.pages))
-            if options.html:
-                staged.append(_stage(staging, f"{name}.html", document.html.encode()))
+            if document.page_html is not None:
+                staged.append(_stage(staging, f"{name}.html", document.page_html.encode()))
         if options.html:
             staged += _stage_css(staging, result.lessons)
         _stop_on_errors(result, options.strict)
@@ -189,16 +190,19 @@ def _documents(lessons: list[LessonSource], options: BuildOptions) -> list[_Docu
     documents = []
     for source in lessons:
         view = assemble(source)
-        hrefs = [path.name for path in stylesheet_paths(source.root)] if options.html else None
+        hrefs = [path.name for path in stylesheet_paths(source.root)]
         for variant in variants:
-            html = render_html(
-                view,
-                source.root,
-                show_answers=variant == "key",
-                paper=options.paper,
-                stylesheets=hrefs,
+            show = variant == "key"
+            # The PDF gets parsed CSS directly; the HTML page links its copied stylesheets.
+            pdf_html = render_html(view, source.root, show_answers=show, paper=options.paper)
+            page_html = (
+                render_html(
+                    view, source.root, show_answers=show, paper=options.paper, stylesheets=hrefs
+                )
+                if options.html
+                else None
             )
-            documents.append(_Document(source, variant, html))
+            documents.append(_Document(source, variant, pdf_html, page_html))
     return documents
 
 

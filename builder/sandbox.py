@@ -12,6 +12,8 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from .errors import display_path
+
 
 class Refused(Exception):
     """A path or URL the build will not read; the message says why."""
@@ -22,18 +24,18 @@ def checked_path(path: Path, allowed_roots: Iterable[Path]) -> Path:
     try:
         resolved = path.resolve(strict=True)
     except FileNotFoundError:
-        raise Refused(f"'{path}' does not exist") from None
+        raise Refused(f"'{display_path(path)}' does not exist") from None
     except (OSError, RuntimeError) as exc:  # symlink loops, permissions
-        raise Refused(f"'{path}' cannot be opened ({exc})") from None
+        raise Refused(f"'{display_path(path)}' cannot be opened ({exc})") from None
     roots = [Path(root).resolve() for root in allowed_roots]
     if not any(resolved.is_relative_to(root) for root in roots):
         raise Refused(
-            f"'{path}' is outside the lesson project; lessons may only use "
+            f"'{display_path(path)}' is outside the lesson project; lessons may only use "
             "files inside their own project folder"
         )
     mode = resolved.stat().st_mode
     if not stat.S_ISREG(mode):
-        raise Refused(f"'{path}' is not a regular file")
+        raise Refused(f"'{display_path(path)}' is not a regular file")
     return resolved
 
 

@@ -1,0 +1,86 @@
+"""Shared fixtures: copies of the sample lesson in a temporary project, a helper to write
+small lessons, and one build of the sample (Letter and A4) reused by the PDF tests."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from builder import BuildOptions, build
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "lessons" / "cuban-missile-crisis"
+SLUG = "cuban-missile-crisis"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    """A project folder holding a copy of the sample lesson; the current folder."""
+    shutil.copytree(SAMPLE, tmp_path / "lessons" / SLUG)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def write_lesson(tmp_path: Path, monkeypatch):
+    """write_lesson(slug, yaml_text, files={...}) -> lesson folder, in a project at tmp_path."""
+    monkeypatch.chdir(tmp_path)
+
+    def write(slug: str, yaml_text: str, files: dict[str, str] | None = None) -> Path:
+        folder = tmp_path / "lessons" / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "lesson.yaml").write_text(textwrap.dedent(yaml_text), encoding="utf-8")
+        for name, content in (files or {}).items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(content, encoding="utf-8")
+        return folder
+
+    return write
+
+
+@pytest.fixture
+def cli():
+    """Run `lessonpack ARGS` in-process; returns the result with stdout and stderr apart."""
+    from builder.cli import app
+
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(app, list(args))
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> dict[str, Path]:
+    """The sample lesson built once per paper size: {'letter': dir, 'a4': dir}."""
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(SAMPLE, root / "lessons" / SLUG)
+    outputs = {}
+    for paper in ("letter", "a4"):
+        out = root / f"dist-{paper}"
+        build([root / "lessons"], BuildOptions(out_dir=out, paper=paper))
+        outputs[paper] = out / SLUG
+    return outputs
+
+
+def plain(markup: object) -> str:
+    """Text of an HTML fragment as it appears on the page, whitespace collapsed."""
+    return squash(html.unescape(re.sub(r"<[^>]+>", "", str(markup))))
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    text = squash(" ".join(page.extract_text() or "" for page in PdfReader(path).pages))
+    return re.sub(r"(?<=\w)- (?=\w)", "-", text)  # "long-" at a line end + "range"

@@ -1,0 +1,192 @@
+"""Every command of the README, through the CLI as a teacher runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SLUG, pdf_text
+from pypdf import PdfReader
+
+
+def test_build_writes_student_and_key_pdfs(project, cli):
+    result = cli("build")
+    assert result.exit_code == 0, result.output
+    out = project / "dist" / SLUG
+    assert "Built 1 lesson" in result.stdout
+    for name in (f"{SLUG}-student.pdf", f"{SLUG}-key.pdf"):
+        assert f"dist/{SLUG}/{name}" in result.stdout
+        assert len(PdfReader(out / name).pages) >= 3
+    assert sorted(p.name for p in (project / "dist").iterdir()) == [SLUG]  # no staging left
+
+
+def test_build_a4_into_another_folder_without_key(project, cli):
+    result = cli("build", f"lessons/{SLUG}", "--paper", "a4", "--no-key", "-o", "dist-a4")
+    assert result.exit_code == 0, result.output
+    out = project / "dist-a4" / SLUG
+    assert [p.name for p in out.iterdir()] == [f"{SLUG}-student.pdf"]
+    page = PdfReader(out / f"{SLUG}-student.pdf").pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+
+
+def test_build_accepts_a_lesson_yaml_path(project, cli):
+    result = cli("build", f"lessons/{SLUG}/lesson.yaml", "--no-key")
+    assert result.exit_code == 0, result.output
+    assert (project / "dist" / SLUG / f"{SLUG}-student.pdf").exists()
+
+
+def test_build_html_writes_pages_with_their_stylesheet(project, cli):
+    result = cli("build", "--html")
+    assert result.exit_code == 0, result.output
+    out = project / "dist" / SLUG
+    page = (out / f"{SLUG}-student.html").read_text()
+    assert '<link rel="stylesheet" href="lesson.css">' in page
+    assert '<html lang="en">' in page
+    assert (out / "lesson.css").read_text().startswith("/* lessonpack")
+    assert "Answer:" in (out / f"{SLUG}-key.html").read_text()
+    assert "Answer:" not in page
+
+
+def test_check_is_quiet_and_fast_path_for_valid_lessons(project, cli):
+    result = cli("check")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "1 lesson ok"
+    assert not (project / "dist").exists()
+
+
+def test_check_strict_renders_and_passes_on_the_sample(project, cli):
+    result = cli("check", "--strict")
+    assert result.exit_code == 0, result.stderr
+    assert not (project / "dist").exists()
+
+
+def test_new_scaffolds_a_lesson_that_builds_at_once(tmp_path, monkeypatch, cli):
+    monkeypatch.chdir(tmp_path)
+    result = cli("new", "fall-of-rome", "--title", "The Fall of Rome: causes")
+    assert result.exit_code == 0, result.output
+    assert "lessons/fall-of-rome/lesson.yaml" in result.stdout
+    text = (tmp_path / "lessons" / "fall-of-rome" / "lesson.yaml").read_text()
+    for field in (
+        "title:",
+        "subtitle:",
+        "subject:",
+        "grade:",
+        "duration:",
+        "language:",
+        "central_question:",
+        "objectives:",
+        "readings:",
+        "id:",
+        "source:",
+        "headnote:",
+        "file:",
+        "text:",
+        "glossary:",
+        "term:",
+        "meaning:",
+        "questions:",
+        "reading:",
+        "prompt:",
+        "kind:",
+        "lines:",
+        "points:",
+        "choices:",
+        "answer:",
+        "timeline:",
+        "instructions:",
+        "mode:",
+        "events:",
+        "date:",
+        "label:",
+    ):
+        assert field in text, field
+    check = cli("check", "--strict")
+    assert check.exit_code == 0, check.stderr
+    built = cli("build")
+    assert built.exit_code == 0, built.output
+    student = tmp_path / "dist" / "fall-of-rome" / "fall-of-rome-student.pdf"
+    assert "The Fall of Rome: causes" in pdf_text(student)
+    assert "Hopeful" in pdf_text(student)  # the choice question's choices
+
+
+def test_new_refuses_to_overwrite_and_rejects_bad_names(tmp_path, monkeypatch, cli):
+    monkeypatch.chdir(tmp_path)
+    assert cli("new", "rome").exit_code == 0
+    lesson = tmp_path / "lessons" / "rome" / "lesson.yaml"
+    lesson.write_text("title: Mine\n")
+    again = cli("new", "rome")
+    assert again.exit_code == 1
+    assert "will not overwrite" in again.stderr
+    assert lesson.read_text() == "title: Mine\n"
+    bad = cli("new", "Fall Of Rome")
+    assert bad.exit_code == 2
+    assert "lowercase letters, digits and hyphens" in bad.stderr
+
+
+def test_list_shows_titles_counts_and_invalid_lessons(project, cli):
+    broken = project / "lessons" / "broken"
+    broken.mkdir()
+    (broken / "lesson.yaml").write_text("title: [x]\nqustions: []\n")
+    result = cli("list")
+    assert result.exit_code == 0
+    assert (
+        f"{SLUG}  Origins of the Cuban Missile Crisis  (2 readings, 8 questions, "
+        "10 timeline events)"
+    ) in result.stdout
+    assert "broken  INVALID (2 problems" in result.stdout
+
+
+def test_missing_path_is_a_usage_error(project, cli):
+    result = cli("build", "no-such-folder")
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_no_lessons_folder_is_a_usage_error(tmp_path, monkeypatch, cli):
+    monkeypatch.chdir(tmp_path)
+    result = cli("build")
+    assert result.exit_code == 2
+    assert "no ./lessons folder here" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "check", "new", "list"])
+def test_each_command_has_useful_help(cli, command):
+    result = cli(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: lessonpack " + command in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check"], ["list"]])
+def test_help_check_and_list_do_not_import_weasyprint(project, args):
+    code = (
+        "import sys\nfrom builder.cli import app\n"
+        f"try:\n    app({args!r})\nexcept SystemExit:\n    pass\n"
+        "print('weasyprint' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=project, timeout=60
+    )
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stderr
+
+
+def test_python_dash_m_builder_runs(project):
+    done = subprocess.run(
+        [sys.executable, "-m", "builder", "check"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 lesson ok" in done.stdout
+
+
+def test_builtin_theme_is_found_where_the_package_is_installed():
+    from builder.theme import builtin_dir
+
+    assert (builtin_dir("templates") / "student.html").is_file()
+    assert (builtin_dir("templates") / "partials" / "question.html").is_file()
+    assert (builtin_dir("styles") / "lesson.css").is_file()
+    assert Path(builtin_dir("templates")).is_absolute()

@@ -1,0 +1,164 @@
+"""The sample lesson's PDFs read back: size, text, answers only in the key, footer,
+banner, metadata, fonts, tags, margins, reproducible bytes (SPEC §4)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from conftest import SAMPLE, SLUG, pdf_text, plain
+from pypdf import PdfReader
+
+from builder import BuildOptions, build, load_lesson
+from builder.assemble import assemble
+
+PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
+
+
+@pytest.fixture(scope="module")
+def view():
+    source, problems = load_lesson(SAMPLE)
+    assert source is not None, problems
+    return assemble(source)
+
+
+def student(build_dir: Path) -> Path:
+    return build_dir / f"{SLUG}-student.pdf"
+
+
+def key(build_dir: Path) -> Path:
+    return build_dir / f"{SLUG}-key.pdf"
+
+
+def answer_texts(view) -> list[str]:
+    texts = []
+    for question in view.questions:
+        texts += [plain(question.answer)] if str(question.answer) else []
+        texts += [plain(item) for item in question.look_fors]
+    return [t for t in texts if t]
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_every_page_has_the_requested_paper_size(sample_build, paper):
+    for pdf in (student(sample_build[paper]), key(sample_build[paper])):
+        sizes = {
+            (round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+            for p in PdfReader(pdf).pages
+        }
+        assert sizes == {PAPER_POINTS[paper]}
+
+
+def test_student_sheet_has_every_question_and_the_name_fields(sample_build, view):
+    text = pdf_text(student(sample_build["letter"]))
+    for field in ("Name", "Date", "Period"):
+        assert field in text
+    assert view.title in text
+    assert plain(view.central_question) in text
+    for question in view.questions:
+        assert plain(question.prompt) in text, question.id
+    for document in view.documents:
+        assert f"Document {document.label}" in text
+        assert plain(document.source)[:60] in text
+    for event in view.timeline.events:
+        assert event.label in text
+
+
+def test_key_has_every_answer_in_place(sample_build, view):
+    text = pdf_text(key(sample_build["letter"]))
+    answers = answer_texts(view)
+    assert len(answers) >= len(view.questions)
+    for answer in answers:
+        assert answer in text
+    for question in view.questions:
+        assert plain(question.prompt) in text
+    for event in view.timeline.events:  # order mode: the key gives each event's date
+        assert event.date in text
+
+
+def test_student_sheet_contains_no_answer_text(sample_build, view):
+    text = pdf_text(student(sample_build["letter"]))
+    for answer in answer_texts(view):
+        assert answer[:40] not in text
+    assert "ANSWER KEY" not in text and "Look for" not in text and "Answer:" not in text
+    assert not any(event.date in text for event in view.timeline.events)
+
+
+def test_order_mode_prints_events_shuffled_and_key_numbers_them(sample_build, view):
+    numbers = [int(event.key) for event in view.timeline.events]
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))
+    assert numbers != sorted(numbers)
+
+
+def test_key_has_banner_on_every_page_and_points_total(sample_build, view):
+    reader = PdfReader(key(sample_build["letter"]))
+    for page in reader.pages:
+        assert "ANSWER KEY" in page.extract_text()
+    text = pdf_text(key(sample_build["letter"]))
+    assert view.total_points == sum(q.points for q in view.questions) > 0
+    assert re.search(rf"Total {view.total_points}\b", text, re.IGNORECASE)
+
+
+def test_footer_has_title_and_page_x_of_y_on_every_page(sample_build, view):
+    for pdf in (student(sample_build["letter"]), key(sample_build["letter"])):
+        pages = PdfReader(pdf).pages
+        for number, page in enumerate(pages, start=1):
+            text = page.extract_text()
+            assert f"Page {number} of {len(pages)}" in text
+            assert view.title in text
+
+
+def test_metadata_language_tags_and_embedded_fonts(sample_build, view):
+    for pdf in (student(sample_build["letter"]), key(sample_build["letter"])):
+        reader = PdfReader(pdf)
+        assert reader.metadata.title.startswith(view.title)
+        root = reader.trailer["/Root"]
+        assert str(root["/Lang"]) == "en"
+        assert "/StructTreeRoot" in root
+        assert not reader.attachments
+        for page in reader.pages:
+            for ref in page["/Resources"]["/Font"].values():
+                font = ref.get_object()
+                descriptor = font.get("/FontDescriptor")
+                if descriptor is None:
+                    descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                descriptor = descriptor.get_object()
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert PdfReader(key(sample_build["letter"])).metadata.title.endswith("Answer key")
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_no_ink_within_a_quarter_inch_of_the_paper_edge(sample_build, paper):
+    for pdf in (student(sample_build[paper]), key(sample_build[paper])):
+        document = pypdfium2.PdfDocument(str(pdf))
+        for index in range(len(document)):
+            image = document[index].render(scale=1).to_pil().convert("L")
+            width, height = image.size
+            band = 18  # 0.25 in at 72 dpi
+            for box in (
+                (0, 0, width, band),
+                (0, height - band, width, height),
+                (0, 0, band, height),
+                (width - band, 0, width, height),
+            ):
+                assert image.crop(box).getextrema()[0] >= 200, (pdf.name, index + 1, box)
+
+
+def test_writing_lines_stay_with_their_prompt(sample_build):
+    """Every question's prompt and its lines are on one page: the layout check finds no split."""
+    from builder import check
+
+    result = check([SAMPLE], strict=True)
+    assert result.problems == []
+
+
+def test_building_twice_gives_identical_bytes(tmp_path):
+    shutil.copytree(SAMPLE, tmp_path / "lessons" / SLUG)
+    first = tmp_path / "one"
+    second = tmp_path / "two"
+    build([tmp_path / "lessons"], BuildOptions(out_dir=first))
+    build([tmp_path / "lessons"], BuildOptions(out_dir=second))
+    for name in (f"{SLUG}-student.pdf", f"{SLUG}-key.pdf"):
+        assert (first / SLUG / name).read_bytes() == (second / SLUG / name).read_bytes()
