@@ -8,12 +8,17 @@ into warnings, which `--strict` makes errors (SPEC §3).
 
 from __future__ import annotations
 
+import logging
+import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import Problem
 
 TOLERANCE_PT = 1.0  # rounding in layout; one point is invisible on paper
+_NOTDEF = re.compile(r"^\.notdef glyph rendered for Unicode string unsupported by fonts")
 
 
 def layout_warnings(document, lesson_file: Path) -> list[Problem]:
@@ -71,3 +76,55 @@ def _is_content(box) -> bool:
     """Boxes that put ink on paper: text and images."""
     name = type(box).__name__
     return name in ("TextBox", "InlineReplacedBox", "BlockReplacedBox")
+
+
+class _GlyphCollector(logging.Handler):
+    """Collects WeasyPrint's ".notdef glyph rendered" warnings: characters no font has."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.characters: dict[str, None] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if _NOTDEF.match(str(record.msg)) and record.args:
+            self.characters[str(record.args[0])] = None
+
+
+@contextmanager
+def missing_glyphs(lesson_file: Path) -> Iterator[list[Problem]]:
+    """Within the block, characters drawn with no font become warnings in the yielded list,
+    located at their first use in the lesson's files."""
+    collector = _GlyphCollector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    warnings: list[Problem] = []
+    try:
+        yield warnings
+    finally:
+        logger.removeHandler(collector)
+    for character in collector.characters:
+        path, line, col = _first_use(lesson_file, character)
+        warnings.append(
+            Problem(
+                path,
+                f"no installed font has the character '{character}' "
+                f"(U+{ord(character):04X}); it prints as an empty box. Install a font that has it, "
+                "or replace it",
+                line,
+                col,
+                "warning",
+            )
+        )
+
+
+def _first_use(lesson_file: Path, character: str) -> tuple[Path, int | None, int | None]:
+    files = [lesson_file, *sorted(lesson_file.parent.rglob("*.md"))]
+    for path in files:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, text in enumerate(lines, start=1):
+            if (col := text.find(character)) >= 0:
+                return path, number, col + 1
+    return lesson_file, None, None

@@ -115,19 +115,22 @@ def _stylesheets(paths: tuple[Path, ...], paper: str, allowed_roots: tuple[Path,
 
 def render_pdf(job: PdfJob) -> RenderedPdf:
     """Lay out and write one document; raises LessonError naming the lesson on refusal."""
-    from .layout_checks import layout_warnings
+    from .layout_checks import layout_warnings, missing_glyphs
 
     fetcher = ProjectURLFetcher(job.allowed_roots)
     try:
-        stylesheets = _stylesheets(job.stylesheets, job.paper, job.allowed_roots)
-        document = HTML(
-            string=job.html, base_url=job.base_dir.as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=stylesheets, font_config=_font_config(), presentational_hints=False)
-        data = document.write_pdf(
-            pdf_variant="pdf/ua-1",
-            pdf_identifier=hashlib.sha256(job.identifier.encode()).hexdigest()[:32].encode(),
-            uncompressed_pdf=False,
-        )
+        with missing_glyphs(job.lesson_file) as glyph_warnings:
+            stylesheets = _stylesheets(job.stylesheets, job.paper, job.allowed_roots)
+            document = HTML(
+                string=job.html, base_url=job.base_dir.as_uri() + "/", url_fetcher=fetcher
+            ).render(
+                stylesheets=stylesheets, font_config=_font_config(), presentational_hints=False
+            )
+            data = document.write_pdf(
+                pdf_variant="pdf/ua-1",
+                pdf_identifier=hashlib.sha256(job.identifier.encode()).hexdigest()[:32].encode(),
+                uncompressed_pdf=False,
+            )
     except _RefusedURL as exc:
         raise LessonError([Problem(job.lesson_file, str(exc))]) from None
     except Refused as exc:
@@ -136,4 +139,5 @@ def render_pdf(job: PdfJob) -> RenderedPdf:
         raise LessonError(
             [Problem(job.lesson_file, f"a resource could not be loaded: {exc}")]
         ) from None
-    return RenderedPdf(data, len(document.pages), layout_warnings(document, job.lesson_file))
+    warnings = layout_warnings(document, job.lesson_file) + glyph_warnings
+    return RenderedPdf(data, len(document.pages), warnings)
