@@ -39,12 +39,8 @@ def test_timeline_modes_solution_only_in_the_key(mode, write_lesson, cli, tmp_pa
             m[0]: m[1]
             for m in re.findall(r"(\d+ BCE|April 1961|1959|4 October 1957) ([A-D])\b", key)
         }
-        events = dict(
-            re.findall(
-                r"([A-D]) ?(Sputnik is launched|Castro takes power|Bay of Pigs invasion|Caesar is killed)",
-                key,
-            )
-        )
+        labels = "Sputnik is launched|Castro takes power|Bay of Pigs invasion|Caesar is killed"
+        events = dict(re.findall(rf"([A-D]) ?({labels})", key))
         assert events[letters["44 BCE"]] == "Caesar is killed"
         assert events[letters["4 October 1957"]] == "Sputnik is launched"
     else:
