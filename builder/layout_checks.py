@@ -62,7 +62,55 @@ def layout_warnings(document, lesson_file: Path) -> list[Problem]:
                 severity="warning",
             )
         )
-    return warnings
+    return warnings + line_number_warnings(document, lesson_file)
+
+
+def line_number_warnings(document, lesson_file: Path) -> list[Problem]:
+    """Every margin number must stand on the printed line it counts, and each reading must
+    have as many lines as the measuring pass found (SPEC §4)."""
+    counts: dict[str, int] = defaultdict(int)
+    expected: dict[str, str] = {}
+    drifted: set[str] = set()
+    for page in document.pages:
+        for text_element, line_box in _numbered_lines(page._page_box, None):
+            doc = text_element.get("id")
+            expected[doc] = text_element.get("data-lines") or ""
+            counts[doc] += 1
+            for box in line_box.descendants():
+                element = getattr(box, "element", None)
+                if (
+                    type(box).__name__ == "AbsolutePlaceholder"
+                    and element is not None
+                    and element.get("class") == "ln"
+                    and (element.text or "").strip() != str(counts[doc])
+                ):
+                    drifted.add(doc)
+    drifted |= {doc for doc, count in counts.items() if expected[doc] != str(count)}
+    return [
+        Problem(
+            lesson_file,
+            f"margin line numbers of '{doc}' do not match its printed "
+            "lines; please report this with the lesson",
+            severity="warning",
+        )
+        for doc in sorted(drifted)
+    ]
+
+
+def _numbered_lines(box, doc):
+    """(reading text element, line box) for the lines of numbered readings, in order."""
+    element = getattr(box, "element", None)
+    if element is not None and element.get("data-lines"):  # a numbered reading's text
+        doc = element
+    if type(box).__name__ == "LineBox":
+        if doc is not None and any(  # a list item's number has a line box of its own
+            type(child).__name__ == "TextBox" and not child.element_tag.endswith("::marker")
+            for child in box.descendants()
+        ):
+            yield doc, box
+        return
+    for child in getattr(box, "children", ()):
+        yield from _numbered_lines(child, doc)
 
 
 def _body_boxes(page_box):

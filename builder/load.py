@@ -35,6 +35,7 @@ class LessonSource:
     lesson: Lesson
     question_ids: list[str]
     reading_texts: dict[str, str] = field(default_factory=dict)  # reading id -> Markdown
+    original_texts: dict[str, str] = field(default_factory=dict)  # unmodified excerpts
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -96,6 +97,7 @@ def load_lesson(folder: Path) -> tuple[LessonSource | None, list[Problem]]:
         lesson=lesson,
         question_ids=checked.question_ids,
         reading_texts=checked.reading_texts,
+        original_texts=checked.original_texts,
         warnings=[p for p in problems if p.severity == "warning"],
     )
     return source, problems

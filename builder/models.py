@@ -51,18 +51,36 @@ class GlossaryEntry(Model):
     meaning: Text
 
 
+class Image(Model):
+    file: Text  # relative to lesson.yaml, inside the project
+    alt: Text  # what a screen reader says; required, the PDFs are tagged
+    caption: Text | None = None
+    credit: Text | None = None
+
+
 class Reading(Model):
     id: Id
     title: Text | None = None
     source: Text | None = None
     headnote: Text | None = None
+    focus_question: Text | None = None
     file: Text | None = None
     text: Text | None = None
+    original: Text | None = None  # the unmodified excerpt (Markdown) ...
+    original_file: Text | None = None  # ... or a file holding it
+    show_original: Bool = False
     line_numbers: Bool = False
+    images: Annotated[list[Image], Field(max_length=20)] = []
     glossary: list[GlossaryEntry] = []
 
 
 QuestionKind = Literal["short", "long", "choice", "truefalse"]
+
+
+class RubricLevel(Model):
+    points: Annotated[int, Field(ge=0, le=1000)]
+    label: Text | None = None  # e.g. "Thorough"
+    descriptor: Text
 
 
 class Question(Model):
@@ -74,6 +92,8 @@ class Question(Model):
     points: Annotated[int, Field(ge=0, le=1000)] | None = None
     choices: Annotated[list[Text], Field(min_length=2, max_length=8)] | None = None
     answer: Text | list[Text] | None = None
+    rubric: Annotated[list[RubricLevel], Field(min_length=1, max_length=8)] | None = None
+    group: Text | None = None  # a heading printed when the group changes
 
 
 class Event(Model):

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assemble import assemble
+from .assemble import assemble, needs_measuring
 from .errors import LessonError, Problem, errors_in
 from .load import LESSON_FILE, LessonSource, load_lesson
 from .render_html import render_html
@@ -51,6 +51,10 @@ class Result:
     lessons: list[LessonSource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
+
+    def add(self, problems: list[Problem]) -> None:
+        """Add problems, once each (the student sheet and key often report the same)."""
+        self.problems += [p for p in problems if p not in self.problems]
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def check(paths: Iterable[Path], strict: bool = False) -> Result:
     result = load_all(paths)
     if strict and not errors_in(result.problems):
         for document in _documents(result.lessons, BuildOptions()):
-            result.problems += _render(document, BuildOptions()).layout_warnings
+            result.add(_render(document, BuildOptions()).layout_warnings)
     if strict:
         result.problems = [p.as_error() for p in result.problems]
     return result
@@ -160,7 +164,7 @@ def build(paths: Iterable[Path], options: BuildOptions) -> Result:
         staged: list[tuple[Path, Output]] = []
         for document in documents:
             rendered = _render(document, options)
-            result.problems += rendered.layout_warnings
+            result.add(rendered.layout_warnings)
             name = f"{document.source.slug}/{document.source.slug}-{document.variant}"
             staged.append(_stage(staging, f"{name}.pdf", rendered.data, rendered.pages))
             if document.page_html is not None:
@@ -189,7 +193,7 @@ def _documents(lessons: list[LessonSource], options: BuildOptions) -> list[_Docu
     variants = ["student", "key"] if options.key else ["student"]
     documents = []
     for source in lessons:
-        view = assemble(source)
+        view = lesson_view(source, options)
         hrefs = [path.name for path in stylesheet_paths(source.root)]
         for variant in variants:
             show = variant == "key"
@@ -206,20 +210,39 @@ def _documents(lessons: list[LessonSource], options: BuildOptions) -> list[_Docu
     return documents
 
 
-def _render(document: _Document, options: BuildOptions):
-    from .render_pdf import PdfJob, render_pdf  # WeasyPrint is imported only to render
+def lesson_view(source: LessonSource, options: BuildOptions):
+    """The render context of a lesson in this layout, line numbers measured if it has any."""
+    lines = _measure(source, options) if needs_measuring(source) else None
+    return assemble(source, lines=lines)
 
-    source = document.source
-    job = PdfJob(
-        html=document.html,
+
+def _measure(source: LessonSource, options: BuildOptions):
+    """The line-measuring pass (line_numbers.py), once per lesson and layout."""
+    from .render_pdf import measure_lines
+
+    view = assemble(source, measuring=True)
+    html = render_html(view, source.root, show_answers=False, paper=options.paper)
+    return measure_lines(_job(source, html, "measure", options))
+
+
+def _render(document: _Document, options: BuildOptions):
+    from .render_pdf import render_pdf  # WeasyPrint is imported only to render
+
+    return render_pdf(_job(document.source, document.html, document.variant, options))
+
+
+def _job(source: LessonSource, html: str, variant: str, options: BuildOptions):
+    from .render_pdf import PdfJob
+
+    return PdfJob(
+        html=html,
         base_dir=source.folder,
         stylesheets=tuple(stylesheet_paths(source.root)),
         paper=options.paper,
         allowed_roots=(source.root, *builtin_roots()),
         lesson_file=source.yaml_path,
-        identifier=f"{source.slug}/{document.variant}/{options.paper}",
+        identifier=f"{source.slug}/{variant}/{options.paper}",
     )
-    return render_pdf(job)
 
 
 def _stage(
@@ -232,12 +255,22 @@ def _stage(
 
 
 def _stage_css(staging: Path, lessons: list[LessonSource]) -> list[tuple[Path, Output]]:
-    """Copy the stylesheets beside each lesson's HTML so the pages work offline."""
+    """Copy the stylesheets and images beside each lesson's HTML so the pages work offline."""
+    from .documents import image_asset
     from .sandbox import checked_path
 
     staged = []
     for source in lessons:
+        roots = [source.root, *builtin_roots()]
         for css in stylesheet_paths(source.root):
-            checked = checked_path(css, [source.root, *builtin_roots()])
+            checked = checked_path(css, roots)
             staged.append(_stage(staging, f"{source.slug}/{css.name}", checked.read_bytes()))
+        for reading in source.lesson.readings:
+            for image in reading.images:
+                checked = checked_path(source.folder / image.file, roots)
+                staged.append(
+                    _stage(
+                        staging, f"{source.slug}/{image_asset(image.file)}", checked.read_bytes()
+                    )
+                )
     return staged

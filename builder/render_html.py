@@ -34,7 +34,11 @@ def render_html(
     try:
         template = env.get_template(name)
         return template.render(
-            lesson=view, show_answers=show_answers, paper=paper, stylesheets=stylesheets or []
+            lesson=view,
+            show_answers=show_answers,
+            paper=paper,
+            stylesheets=stylesheets or [],
+            for_screen=stylesheets is not None,
         )
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else project_root / "templates" / name

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -117,20 +119,44 @@ def render_pdf(job: PdfJob) -> RenderedPdf:
     """Lay out and write one document; raises LessonError naming the lesson on refusal."""
     from .layout_checks import layout_warnings, missing_glyphs
 
-    fetcher = ProjectURLFetcher(job.allowed_roots)
+    with _user_errors(job), missing_glyphs(job.lesson_file) as glyph_warnings:
+        document = _layout(job)
+        data = document.write_pdf(
+            pdf_variant="pdf/ua-1",
+            pdf_identifier=hashlib.sha256(job.identifier.encode()).hexdigest()[:32].encode(),
+            uncompressed_pdf=False,
+        )
+    warnings = layout_warnings(document, job.lesson_file) + glyph_warnings
+    return RenderedPdf(data, len(document.pages), warnings)
+
+
+def measure_lines(job: PdfJob) -> dict:
+    """The measuring pass of line_numbers.py: lay out, read the line boxes, write nothing."""
+    from .line_numbers import MEASURE_CSS, line_maps
+
+    with _user_errors(job):
+        return line_maps(_layout(job, extra_css=MEASURE_CSS))
+
+
+def _layout(job: PdfJob, extra_css: str | None = None):
+    stylesheets = _stylesheets(job.stylesheets, job.paper, job.allowed_roots)
+    if extra_css:
+        stylesheets = [*stylesheets, CSS(string=extra_css, font_config=_font_config())]
+    html = HTML(
+        string=job.html,
+        base_url=job.base_dir.as_uri() + "/",
+        url_fetcher=ProjectURLFetcher(job.allowed_roots),
+    )
+    return html.render(
+        stylesheets=stylesheets, font_config=_font_config(), presentational_hints=False
+    )
+
+
+@contextmanager
+def _user_errors(job: PdfJob) -> Iterator[None]:
+    """Refused resources become problems naming the lesson file."""
     try:
-        with missing_glyphs(job.lesson_file) as glyph_warnings:
-            stylesheets = _stylesheets(job.stylesheets, job.paper, job.allowed_roots)
-            document = HTML(
-                string=job.html, base_url=job.base_dir.as_uri() + "/", url_fetcher=fetcher
-            ).render(
-                stylesheets=stylesheets, font_config=_font_config(), presentational_hints=False
-            )
-            data = document.write_pdf(
-                pdf_variant="pdf/ua-1",
-                pdf_identifier=hashlib.sha256(job.identifier.encode()).hexdigest()[:32].encode(),
-                uncompressed_pdf=False,
-            )
+        yield
     except _RefusedURL as exc:
         raise LessonError([Problem(job.lesson_file, str(exc))]) from None
     except Refused as exc:
@@ -139,5 +165,3 @@ def render_pdf(job: PdfJob) -> RenderedPdf:
         raise LessonError(
             [Problem(job.lesson_file, f"a resource could not be loaded: {exc}")]
         ) from None
-    warnings = layout_warnings(document, job.lesson_file) + glyph_warnings
-    return RenderedPdf(data, len(document.pages), warnings)

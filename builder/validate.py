@@ -15,10 +15,11 @@ from typing import Any
 
 import pydantic
 
+from . import text
 from .errors import Problem
 from .letters import letter, letter_index
 from .models import Event, Lesson, Question, Reading
-from .sandbox import Refused, read_text_checked
+from .sandbox import Refused, checked_path, read_text_checked
 from .theme import builtin_roots
 from .yamlfile import MAX_FILE_BYTES, SourceMap
 
@@ -77,6 +78,7 @@ def _valid_items(items: object, model: type[pydantic.BaseModel]) -> list[tuple[i
 @dataclass
 class Checked:
     reading_texts: dict[str, str]
+    original_texts: dict[str, str]
     question_ids: list[str]
     problems: list[Problem]
 
@@ -92,6 +94,18 @@ def validate_parts(
 
     seen_readings: set[str] = set()
     texts: dict[str, str] = {}
+    originals: dict[str, str] = {}
+    anchors: dict[str, Reading] = {}
+    roots = [root, *builtin_roots()]
+
+    def read(relative: str, loc: tuple) -> str | None:
+        try:
+            return read_text_checked(folder / relative, roots, MAX_FILE_BYTES)
+        except Refused as exc:
+            what = {"file": "reading file", "original_file": "original file"}[loc[-1]]
+            problem(f"{what} {exc}", loc)
+            return None
+
     for i, reading in parts.readings:
         loc = ("readings", i)
         if reading.id in seen_readings:
@@ -100,21 +114,41 @@ def validate_parts(
                 (*loc, "id"),
             )
         seen_readings.add(reading.id)
-        if (reading.file is None) == (reading.text is None):
+        body = _one_text(
+            reading.text,
+            reading.file,
+            "text",
+            "file",
+            loc,
+            read,
+            problem,
+            what=f"reading '{reading.id}'",
+            required=True,
+        )
+        if body is not None:
+            texts[reading.id] = body
+            _check_body(reading, body, loc, anchors, problem)
+        original = _one_text(
+            reading.original,
+            reading.original_file,
+            "original",
+            "original_file",
+            loc,
+            read,
+            problem,
+            what=f"reading '{reading.id}'",
+        )
+        if original is not None:
+            originals[reading.id] = original
+        elif reading.show_original:
             problem(
-                f"reading '{reading.id}' needs exactly one of 'file' (a Markdown file) "
-                "or 'text' (the text itself)",
-                loc,
+                f"reading '{reading.id}' has show_original: true but no 'original' text",
+                (*loc, "show_original"),
             )
-        elif reading.file is not None:
-            try:
-                texts[reading.id] = read_text_checked(
-                    folder / reading.file, [root, *builtin_roots()], MAX_FILE_BYTES
-                )
-            except Refused as exc:
-                problem(f"reading file {exc}", (*loc, "file"))
-        else:
-            texts[reading.id] = reading.text or ""
+        for j, image in enumerate(reading.images):
+            _check_image(folder / image.file, roots, (*loc, "images", j, "file"), problem)
+        for field_name in ("headnote", "focus_question"):
+            _check_refs(getattr(reading, field_name), (*loc, field_name), anchors, problem)
 
     question_ids: list[str] = []
     for i, question in parts.questions:
@@ -143,6 +177,19 @@ def validate_parts(
                 (*loc, "reading"),
             )
         _check_answer(question, qid, loc, problem)
+        for field_name in ("prompt", "answer", "choices"):
+            _check_refs(getattr(question, field_name), (*loc, field_name), anchors, problem)
+        for j, level in enumerate(question.rubric or []):
+            _check_refs(level.descriptor, (*loc, "rubric", j, "descriptor"), anchors, problem)
+        if question.rubric and question.points is not None:
+            top = max(level.points for level in question.rubric)
+            if top != question.points:
+                problem(
+                    f"question {qid} is worth {question.points} points but its rubric's "
+                    f"top level gives {top}",
+                    (*loc, "rubric"),
+                    severity="warning",
+                )
 
     if parts.timeline_mode == "order":
         seen: dict[tuple, str] = {}
@@ -155,7 +202,110 @@ def validate_parts(
                     ("timeline", "events", i, "date"),
                 )
             seen[event.date.sort_key] = event.label
-    return Checked(texts, question_ids, problems)
+    return Checked(texts, originals, question_ids, problems)
+
+
+def _one_text(
+    inline: str | None,
+    file: str | None,
+    inline_name: str,
+    file_name: str,
+    loc: tuple,
+    read,
+    problem,
+    what: str,
+    required: bool = False,
+) -> str | None:
+    """Text given inline or in a file: exactly one of the two (or neither, if optional)."""
+    if inline is not None and file is not None:
+        problem(f"{what} has both '{inline_name}' and '{file_name}'; keep one", loc)
+        return None
+    if file is not None:
+        return read(file, (*loc, file_name))
+    if inline is None and required:
+        problem(
+            f"{what} needs '{file_name}' (a Markdown file) or '{inline_name}' (the text itself)",
+            loc,
+        )
+    return inline
+
+
+def _check_body(reading: Reading, body: str, loc: tuple, anchors: dict, problem) -> None:
+    for match in text.ANCHOR.finditer(body):
+        name = match[1]
+        if name in anchors:
+            problem(
+                f"the anchor {{#{name}}} is used twice (in reading '{anchors[name].id}' and "
+                f"'{reading.id}'); give each its own name",
+                (*loc, "text"),
+            )
+        anchors[name] = reading
+    if "![" in body:
+        problem(
+            f"reading '{reading.id}' has a Markdown image, which is not printed; list "
+            "images under the reading's 'images:' with alt text and a caption",
+            loc,
+            severity="warning",
+        )
+    for j, entry in enumerate(reading.glossary):
+        if not text.term_pattern(entry.term).search(body):
+            problem(
+                f"glossary term '{entry.term}' does not appear in the text of reading "
+                f"'{reading.id}', so it cannot be marked",
+                (*loc, "glossary", j, "term"),
+                severity="warning",
+            )
+
+
+def _check_refs(value: str | list | None, loc: tuple, anchors: dict, problem) -> None:
+    for item in value if isinstance(value, list) else [value]:
+        for match in text.LINE_REF.finditer(item or ""):
+            reading = anchors.get(match[1])
+            if reading is None:
+                known = ", ".join(sorted(anchors)) or "none"
+                problem(
+                    f"{{line:{match[1]}}} names no anchor; mark the passage in a reading "
+                    f"with {{#{match[1]}}} (anchors in this lesson: {known})",
+                    loc,
+                )
+            elif not reading.line_numbers:
+                problem(
+                    f"{{line:{match[1]}}} points into reading '{reading.id}', which has no "
+                    "line numbers; add 'line_numbers: true' to it",
+                    loc,
+                )
+
+
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_PIXELS = 50_000_000
+
+
+def _check_image(path: Path, roots: list[Path], loc: tuple, problem) -> None:
+    try:
+        resolved = checked_path(path, roots)
+    except Refused as exc:
+        problem(f"image {exc}", loc)
+        return
+    if resolved.suffix.lower() not in IMAGE_TYPES:
+        problem(f"image '{path.name}' is not a PNG, JPEG, GIF, WebP or SVG file", loc)
+    elif resolved.stat().st_size > MAX_IMAGE_BYTES:
+        problem(f"image '{path.name}' is larger than 20 MB; make it smaller", loc)
+    elif resolved.suffix.lower() != ".svg":
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(resolved) as image:
+                width, height = image.size
+        except (UnidentifiedImageError, OSError):
+            problem(f"image '{path.name}' cannot be read as an image", loc)
+            return
+        if width * height > MAX_PIXELS:
+            problem(
+                f"image '{path.name}' has {width}×{height} pixels, over 50 megapixels; "
+                "make it smaller",
+                loc,
+            )
 
 
 def _check_answer(question: Question, qid: str, loc: tuple, problem) -> None:

@@ -132,7 +132,7 @@ def test_list_shows_titles_counts_and_invalid_lessons(project, cli):
     result = cli("list")
     assert result.exit_code == 0
     assert (
-        f"{SLUG}  Origins of the Cuban Missile Crisis  (2 readings, 8 questions, "
+        f"{SLUG}  Origins of the Cuban Missile Crisis  (2 readings, 9 questions, "
         "10 timeline events)"
     ) in result.stdout
     assert "broken  INVALID (2 problems" in result.stdout

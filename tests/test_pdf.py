@@ -13,16 +13,17 @@ from conftest import SAMPLE, SLUG, pdf_text, plain
 from pypdf import PdfReader
 
 from builder import BuildOptions, build, load_lesson
-from builder.assemble import assemble
 
 PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
 
 
 @pytest.fixture(scope="module")
 def view():
+    from builder.pipeline import lesson_view
+
     source, problems = load_lesson(SAMPLE)
     assert source is not None, problems
-    return assemble(source)
+    return lesson_view(source, BuildOptions())
 
 
 def student(build_dir: Path) -> Path:
@@ -36,6 +37,10 @@ def key(build_dir: Path) -> Path:
 def answer_texts(view) -> list[str]:
     texts = []
     for question in view.questions:
+        if question.kind == "choice":  # the key marks the correct choice in place
+            correct = next(c for c in question.choices if c.correct)
+            texts.append(f"{plain(correct.text)} ✓ correct")
+            continue
         texts += [plain(question.answer)] if str(question.answer) else []
         texts += [plain(item) for item in question.look_fors]
     return [t for t in texts if t]
@@ -75,14 +80,24 @@ def test_key_has_every_answer_in_place(sample_build, view):
     for question in view.questions:
         assert plain(question.prompt) in text
     for event in view.timeline.events:  # order mode: the key gives each event's date
-        assert event.date in text
+        assert text.count(event.date) >= 2  # in the worksheet and on the drawn timeline
+    for question in view.rubrics:
+        assert f"Question {question.number} · {question.points} points" in text
+        for level in question.rubric:
+            assert plain(level.descriptor) in text
 
 
 def test_student_sheet_contains_no_answer_text(sample_build, view):
     text = pdf_text(student(sample_build["letter"]))
     for answer in answer_texts(view):
-        assert answer[:40] not in text
+        if answer.endswith("✓ correct"):  # the choices themselves are on the sheet
+            assert "✓" not in text
+        else:
+            assert answer[:40] not in text
     assert "ANSWER KEY" not in text and "Look for" not in text and "Answer:" not in text
+    rubric = [plain(level.descriptor) for q in view.questions for level in q.rubric]
+    assert rubric and not any(descriptor[:40] in text for descriptor in rubric)
+    assert "Rubric" not in text
     assert not any(event.date in text for event in view.timeline.events)
 
 

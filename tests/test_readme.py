@@ -14,7 +14,7 @@ def _blocks(language: str) -> list[str]:
 
 def test_readme_lesson_example_is_a_valid_lesson(write_lesson, cli):
     example = _blocks("yaml")[0]
-    write_lesson("readme-example", example, files={"readings/origins.md": "Text.\n"})
+    write_lesson("readme-example", example, files={"readings/origins.md": "A deterrent.\n"})
     result = cli("check", "--strict")
     assert result.exit_code == 0, result.stderr
     built = cli("build")

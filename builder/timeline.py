@@ -1,0 +1,74 @@
+"""The timeline worksheet in its three modes (SPEC §2), with its seeded shuffle and the
+drawn timeline: in the key always, on the student sheet in `fill` mode only."""
+
+from __future__ import annotations
+
+import random
+
+from markupsafe import Markup
+
+from . import text
+from .letters import letter
+from .models import Timeline
+from .views import EventView, TimelineView
+
+DRAWING_WIDTH_IN = 6.7  # fits the text column of Letter and A4
+
+
+def timeline_view(timeline: Timeline, rng: random.Random) -> TimelineView:
+    chronological = sorted(timeline.events, key=lambda e: e.date.sort_key)
+    count = len(chronological)
+    title = timeline.title or "Timeline"
+    position = {id(event): i for i, event in enumerate(chronological)}
+    if timeline.mode == "order":
+        printed = _shuffled(chronological, rng)
+        events = [_event(str(position[id(e)] + 1), e) for e in printed]
+        default = f"Number the events from 1 (earliest) to {count} (latest)."
+        dates: list[tuple[str, str]] = []
+    elif timeline.mode == "fill":
+        events = [_event(str(i + 1), e) for i, e in enumerate(chronological)]
+        default = "Write the date of each event on its line."
+        dates = []
+    else:
+        printed = _shuffled(chronological, rng)
+        slot = {id(e): letter(i) for i, e in enumerate(printed)}
+        events = [_event(slot[id(e)], e) for e in printed]
+        dates = [(str(e.date), slot[id(e)]) for e in chronological]
+        default = "Write the letter of the matching event beside each date."
+    drawing_key, drawing_student = _drawings(timeline, chronological, events, title)
+    return TimelineView(
+        title,
+        text.inline(timeline.instructions or default),
+        timeline.mode,
+        events,
+        dates,
+        drawing_key,
+        drawing_student,
+    )
+
+
+def _event(key: str, event) -> EventView:
+    return EventView(key, str(event.date), event.label, text.inline(event.text))
+
+
+def _drawings(
+    timeline: Timeline, chronological: list, events: list[EventView], title: str
+) -> tuple[Markup, Markup]:
+    from .timeline_svg import TimelineEvent, timeline_svg
+
+    number = {(e.label, e.date): e.key for e in events}
+    placed = [TimelineEvent(e.date, e.label, number[(e.label, str(e.date))]) for e in chronological]
+    key = timeline_svg(placed, width_in=DRAWING_WIDTH_IN, show_answers=True, title=title)
+    student = Markup("")
+    if timeline.mode == "fill":
+        student = timeline_svg(placed, width_in=DRAWING_WIDTH_IN, show_answers=False, title=title)
+    return key, student
+
+
+def _shuffled(events: list, rng: random.Random) -> list:
+    """A reproducible shuffle that is never the answer itself (SPEC §2)."""
+    shuffled = list(events)
+    rng.shuffle(shuffled)
+    if shuffled == events:
+        shuffled = shuffled[1:] + shuffled[:1]
+    return shuffled

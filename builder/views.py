@@ -1,0 +1,120 @@
+"""The typed render context: everything a template may show, decided before rendering.
+
+Templates only lay out these values. The student sheet and the key read the same
+views (the key adds `show_answers`), so they can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+NO_DRAWING = Markup("")
+
+
+@dataclass(frozen=True)
+class NoteView:
+    number: int
+    term: str
+    meaning: Markup
+
+
+@dataclass(frozen=True)
+class ImageView:
+    src: str  # as written in the lesson, relative to lesson.yaml (the PDF fetches it)
+    asset: str  # where --html copies it, relative to the HTML page
+    alt: str
+    caption: Markup
+    credit: Markup
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: str
+    anchor: str
+    label: str  # "A", "B", ...
+    title: str | None
+    source: Markup
+    headnote: Markup
+    focus_question: Markup
+    images: list[ImageView]
+    body: Markup
+    numbered: bool  # margin line numbers
+    printed_lines: int | None  # how many lines the measuring pass found (for the check)
+    notes: list[NoteView]  # the glossary, as numbered notes at the foot of the document
+    original: Markup | None  # the unmodified text, when the teacher chose to show it
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    letter: str
+    text: Markup
+    correct: bool
+
+
+@dataclass(frozen=True)
+class RubricLevelView:
+    points: int
+    label: str | None
+    descriptor: Markup
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: str
+    anchor: str
+    number: int
+    kind: str
+    group: str | None  # printed as a heading when it differs from the question before
+    new_group: bool
+    prompt: Markup
+    lines: int
+    points: int | None
+    document: str | None  # "A" when the question is about Document A
+    choices: list[ChoiceView]
+    answer: Markup  # model answer (empty when the answer is a list of look-fors)
+    look_fors: list[Markup]
+    rubric: list[RubricLevelView]
+
+
+@dataclass(frozen=True)
+class EventView:
+    key: str  # what the student writes: a number (order) or a letter (match)
+    date: str
+    label: str
+    detail: Markup
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    title: str
+    instructions: Markup
+    mode: str
+    events: list[EventView]  # in the order printed on the student sheet
+    dates: list[tuple[str, str]] = field(default_factory=list)  # match mode: (date, letter)
+    drawing_key: Markup = NO_DRAWING  # the drawn timeline with dates and labels
+    drawing_student: Markup = NO_DRAWING  # fill mode only: numbered blank markers
+
+
+@dataclass(frozen=True)
+class LessonView:
+    slug: str
+    anchor: str
+    title: str
+    subtitle: str | None
+    subject: str | None
+    grade: str | None
+    duration: str | None
+    language: str
+    central_question: Markup
+    objectives: list[Markup]
+    documents: list[DocumentView]
+    questions: list[QuestionView]
+    timeline: TimelineView | None
+    total_points: int
+    measuring: bool = False  # the line-measuring pass: word spans, no numbers yet
+
+    @property
+    def rubrics(self) -> list[QuestionView]:
+        return [q for q in self.questions if q.rubric]
