@@ -36,7 +36,7 @@ def assemble(
     builds the context for the measuring pass itself."""
     lesson = source.lesson
     anchor = f"{source.slug}-{version}" if version else source.slug
-    documents, refs = document_views(source, anchor, lines, measuring)
+    documents, refs = document_views(source, anchor, lines)
     labels = {d.id: d.label for d in documents}
     questions = []
     for number, (q, qid) in enumerate(

@@ -35,7 +35,7 @@ class LineRefs:
 
 
 def document_views(
-    source: LessonSource, prefix: str, lines: dict[str, LineMap] | None, measuring: bool
+    source: LessonSource, prefix: str, lines: dict[str, LineMap] | None
 ) -> tuple[list[DocumentView], LineRefs]:
     refs = LineRefs()
     documents = []
@@ -45,11 +45,7 @@ def document_views(
         body = text.block(source.reading_texts.get(reading.id, ""))
         body, _ = text.mark_terms(body, [entry.term for entry in reading.glossary])
         line_map = (lines or {}).get(anchor) if numbered else None
-        words = number_words(
-            body,
-            word_ids=anchor if measuring and numbered else None,
-            markers=line_map.markers() if line_map else None,
-        )
+        words = number_words(body, line_map.markers() if line_map else None)
         for name, word in words.anchors.items():
             refs.lines[name] = line_map.line_of(word) if line_map else None
         original = None

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import Problem
+from .line_numbers import numbered_lines
 
 TOLERANCE_PT = 1.0  # rounding in layout; one point is invisible on paper
 _NOTDEF = re.compile(r"^\.notdef glyph rendered for Unicode string unsupported by fonts")
@@ -72,7 +73,7 @@ def line_number_warnings(document, lesson_file: Path) -> list[Problem]:
     expected: dict[str, str] = {}
     drifted: set[str] = set()
     for page in document.pages:
-        for text_element, line_box in _numbered_lines(page._page_box, None):
+        for text_element, line_box in numbered_lines(page._page_box):
             doc = text_element.get("id")
             expected[doc] = text_element.get("data-lines") or ""
             counts[doc] += 1
@@ -95,22 +96,6 @@ def line_number_warnings(document, lesson_file: Path) -> list[Problem]:
         )
         for doc in sorted(drifted)
     ]
-
-
-def _numbered_lines(box, doc):
-    """(reading text element, line box) for the lines of numbered readings, in order."""
-    element = getattr(box, "element", None)
-    if element is not None and element.get("data-lines"):  # a numbered reading's text
-        doc = element
-    if type(box).__name__ == "LineBox":
-        if doc is not None and any(  # a list item's number has a line box of its own
-            type(child).__name__ == "TextBox" and not child.element_tag.endswith("::marker")
-            for child in box.descendants()
-        ):
-            yield doc, box
-        return
-    for child in getattr(box, "children", ()):
-        yield from _numbered_lines(child, doc)
 
 
 def _body_boxes(page_box):

@@ -13,6 +13,7 @@ from .models import Timeline
 from .views import EventView, TimelineView
 
 DRAWING_WIDTH_IN = 6.7  # fits the text column of Letter and A4
+MAX_DRAWING_PT = 8.4 * 72  # leaves room for the page's banner and footer on Letter
 
 
 def timeline_view(timeline: Timeline, rng: random.Random) -> TimelineView:
@@ -53,16 +54,42 @@ def _event(key: str, event) -> EventView:
 
 def _drawings(
     timeline: Timeline, chronological: list, events: list[EventView], title: str
-) -> tuple[Markup, Markup]:
+) -> tuple[list[Markup], list[Markup]]:
     from .timeline_svg import TimelineEvent, timeline_svg
 
     number = {(e.label, e.date): e.key for e in events}
     placed = [TimelineEvent(e.date, e.label, number[(e.label, str(e.date))]) for e in chronological]
-    key = timeline_svg(placed, width_in=DRAWING_WIDTH_IN, show_answers=True, title=title)
-    student = Markup("")
-    if timeline.mode == "fill":
-        student = timeline_svg(placed, width_in=DRAWING_WIDTH_IN, show_answers=False, title=title)
-    return key, student
+    parts = _parts(placed)
+
+    def draw(show_answers: bool) -> list[Markup]:
+        return [
+            timeline_svg(
+                part,
+                width_in=DRAWING_WIDTH_IN,
+                show_answers=show_answers,
+                title=title if len(parts) == 1 else f"{title} (part {n} of {len(parts)})",
+            )
+            for n, part in enumerate(parts, start=1)
+        ]
+
+    return draw(True), draw(False) if timeline.mode == "fill" else []
+
+
+def _parts(events: list) -> list[list]:
+    """Split a timeline too tall for one page into consecutive parts that each fit."""
+    from .timeline_svg import layout_timeline
+
+    count = 1
+    while True:
+        size = -(-len(events) // count)
+        parts = [events[i : i + size] for i in range(0, len(events), size)]
+        heights = [
+            layout_timeline(part, width_in=DRAWING_WIDTH_IN, show_answers=False)[1]
+            for part in parts
+        ]
+        if max(heights) <= MAX_DRAWING_PT or size == 1:
+            return parts
+        count += 1
 
 
 def _shuffled(events: list, rng: random.Random) -> list:

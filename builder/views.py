@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-NO_DRAWING = Markup("")
-
 
 @dataclass(frozen=True)
 class NoteView:
@@ -93,8 +91,10 @@ class TimelineView:
     mode: str
     events: list[EventView]  # in the order printed on the student sheet
     dates: list[tuple[str, str]] = field(default_factory=list)  # match mode: (date, letter)
-    drawing_key: Markup = NO_DRAWING  # the drawn timeline with dates and labels
-    drawing_student: Markup = NO_DRAWING  # fill mode only: numbered blank markers
+    # The drawn timeline, in as many parts as it needs to fit pages: with dates and labels
+    # for the key; with numbered blank markers for the student sheet in fill mode only.
+    drawing_key: list[Markup] = field(default_factory=list)
+    drawing_student: list[Markup] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import struct
 import textwrap
+import zlib
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,23 @@ def pdf_text(path: Path) -> str:
 
     text = squash(" ".join(page.extract_text() or "" for page in PdfReader(path).pages))
     return re.sub(r"(?<=\w)- (?=\w)", "-", text)  # "long-" at a line end + "range"
+
+
+def write_png(path, width=40, height=20):
+    """A small valid grey PNG, written without any imaging library."""
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )

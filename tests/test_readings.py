@@ -3,35 +3,12 @@ and margin line numbers that match the printed lines of each layout."""
 
 from __future__ import annotations
 
-import struct
-import zlib
-
 import pypdfium2
 import pytest
-from conftest import pdf_text
+from conftest import pdf_text, write_png
 from pypdf import PdfReader
 
 FILLER = " ".join(f"word{i}" for i in range(1, 400))
-
-
-def _png(path, width=40, height=20):
-    """A small valid grey PNG, written without any imaging library."""
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
 
 
 def _positions(pdf_path, needle: str) -> list[tuple[int, float]]:
@@ -158,7 +135,7 @@ def test_document_parts_print_and_glossary_words_are_marked(write_lesson, cli, t
         """,
     )
     (folder / "images").mkdir()
-    _png(folder / "images" / "map.png")
+    write_png(folder / "images" / "map.png")
     result = cli("build", "--html")
     assert result.exit_code == 0, result.output
     text = pdf_text(tmp_path / "dist/docs/docs-student.pdf")
@@ -211,7 +188,7 @@ def test_bad_images_are_located_errors(image, message, write_lesson, cli, tmp_pa
         """,
     )
     (folder / "notes.txt").write_text("not an image")
-    _png(tmp_path.parent / "outside.png")
+    write_png(tmp_path.parent / "outside.png")
     result = cli("check")
     assert result.exit_code == 1
     assert f"lessons/docs/lesson.yaml:6:15: {message}" in result.stderr

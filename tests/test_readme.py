@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import REPO
+from conftest import REPO, write_png
 
 
 def _blocks(language: str) -> list[str]:
@@ -14,7 +14,16 @@ def _blocks(language: str) -> list[str]:
 
 def test_readme_lesson_example_is_a_valid_lesson(write_lesson, cli):
     example = _blocks("yaml")[0]
-    write_lesson("readme-example", example, files={"readings/origins.md": "A deterrent.\n"})
+    folder = write_lesson(
+        "readme-example",
+        example,
+        files={
+            "readings/origins.md": "{#validates}A deterrent.\n",
+            "readings/origins-original.md": "A deterent.\n",
+        },
+    )
+    (folder / "images").mkdir()
+    write_png(folder / "images" / "map.png")
     result = cli("check", "--strict")
     assert result.exit_code == 0, result.stderr
     built = cli("build")

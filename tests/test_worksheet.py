@@ -90,3 +90,35 @@ def test_choice_answer_must_name_a_choice(write_lesson, cli):
         "lessons/kinds/lesson.yaml:6:13: error: the answer to question q1 must be one of "
         "its choices, written out or as a letter (A, B)"
     ) in result.stderr
+
+
+def test_order_shuffle_is_reproducible_and_depends_on_the_seed():
+    from conftest import SAMPLE
+
+    from builder import load_lesson
+    from builder.assemble import assemble
+
+    source, _ = load_lesson(SAMPLE)
+
+    def order(seed: int) -> list[str]:
+        return [event.label for event in assemble(source, seed=seed).timeline.events]
+
+    assert order(1) == order(1)
+    assert order(1) != order(2)
+    assert sorted(order(1)) == sorted(order(2))
+
+
+def test_long_timeline_is_drawn_in_parts_that_fit_the_page(write_lesson, cli, tmp_path):
+    events = "".join(f"    - date: {1800 + i}\n      label: Event {i}\n" for i in range(60))
+    write_lesson("long", f"title: Long\ntimeline:\n  mode: fill\n  events:\n{events}")
+    result = cli("build", "--strict")  # nothing outside the page
+    assert result.exit_code == 0, result.stderr
+    key = pdf_text(tmp_path / "dist/long/long-key.pdf")
+    assert "Event 59" in key
+    from builder import load_lesson
+    from builder.assemble import assemble
+
+    source, _ = load_lesson(tmp_path / "lessons" / "long")
+    view = assemble(source).timeline
+    assert len(view.drawing_key) == len(view.drawing_student) > 1
+    assert "(part 1 of" in str(view.drawing_key[0])
