@@ -23,7 +23,9 @@ def test_build_writes_student_and_key_pdfs(project, cli):
 
 
 def test_build_a4_into_another_folder_without_key(project, cli):
-    result = cli("build", f"lessons/{SLUG}", "--paper", "a4", "--no-key", "-o", "dist-a4")
+    result = cli(
+        "build", f"lessons/{SLUG}", "--paper", "a4", "--no-key", "-o", "dist-a4", "--strict"
+    )
     assert result.exit_code == 0, result.output
     out = project / "dist-a4" / SLUG
     assert [p.name for p in out.iterdir()] == [f"{SLUG}-student.pdf"]
