@@ -39,21 +39,13 @@ def assemble(
     documents, refs = document_views(source, anchor, lines)
     labels = {d.id: d.label for d in documents}
     questions = []
+    current_group = None  # a heading prints when a question names a new group
     for number, (q, qid) in enumerate(
         zip(lesson.questions, source.question_ids, strict=True), start=1
     ):
-        previous_group = lesson.questions[number - 2].group if number > 1 else None
-        questions.append(
-            _question(
-                q,
-                qid,
-                number,
-                anchor,
-                labels,
-                refs,
-                new_group=q.group is not None and q.group != previous_group,
-            )
-        )
+        new_group = q.group is not None and q.group != current_group
+        current_group = q.group or current_group
+        questions.append(_question(q, qid, number, anchor, labels, refs, new_group=new_group))
     timeline = None
     if lesson.timeline is not None:
         timeline = timeline_view(lesson.timeline, random.Random(f"{source.slug}:{version}:{seed}"))

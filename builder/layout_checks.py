@@ -22,48 +22,77 @@ TOLERANCE_PT = 1.0  # rounding in layout; one point is invisible on paper
 _NOTDEF = re.compile(r"^\.notdef glyph rendered for Unicode string unsupported by fonts")
 
 
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
 def layout_warnings(document, lesson_file: Path) -> list[Problem]:
     question_pages: dict[str, set[int]] = defaultdict(set)
     overflow_pages: list[int] = []
+    stranded: list[str] = []
     for number, page in enumerate(document.pages, start=1):
         page_box = page._page_box
         right = page_box.margin_width() - page_box.margin_right - page_box.padding_right
         bottom = page_box.margin_height() - page_box.margin_bottom
         overflowed = False
-        for box in _body_boxes(page_box):
+        last_ancestors, last_bottom = (), -1.0
+        for box, ancestors in _body_boxes(page_box):
             element = getattr(box, "element", None)
             if element is not None and "question" in (element.get("class") or "").split():
                 question_pages[element.get("id") or "?"].add(number)
-            if _is_content(box) and (
-                box.position_x + box.margin_width() > right + TOLERANCE_PT
-                or box.position_y + box.margin_height() > bottom + TOLERANCE_PT
+            if not _is_content(box):
+                continue
+            box_bottom = box.position_y + box.margin_height()
+            if box.position_x + box.margin_width() > right + TOLERANCE_PT or (
+                box_bottom > bottom + TOLERANCE_PT
             ):
                 overflowed = True
+            if type(box).__name__ == "TextBox" and box_bottom >= last_bottom:
+                last_ancestors, last_bottom = ancestors, box_bottom
         if overflowed:
             overflow_pages.append(number)
-    warnings = []
-    for anchor, pages in question_pages.items():
-        if len(pages) > 1:
-            first, last = min(pages), max(pages)
-            warnings.append(
-                Problem(
-                    lesson_file,
-                    f"question '{anchor}' is split across pages {first} and {last}: "
-                    "shorten it or reduce its 'lines'",
-                    severity="warning",
-                )
-            )
+        what = _stranded(last_ancestors) if number < len(document.pages) else None
+        if what:
+            stranded.append(f"{what} at the foot of page {number}")
+    warnings = [
+        Problem(
+            lesson_file,
+            f"question '{anchor}' is split across pages {min(pages)} and "
+            f"{max(pages)}: shorten it or reduce its 'lines'",
+            severity="warning",
+        )
+        for anchor, pages in question_pages.items()
+        if len(pages) > 1
+    ]
     if overflow_pages:
         warnings.append(
             Problem(
                 lesson_file,
-                f"content runs outside the printable area on page(s) "
+                "content runs outside the printable area on page(s) "
                 f"{', '.join(map(str, overflow_pages))}: look for a very long word or URL, or a "
                 "wide table",
                 severity="warning",
             )
         )
+    warnings += [
+        Problem(lesson_file, f"{what}, apart from what follows it", severity="warning")
+        for what in stranded
+    ]
     return warnings + line_number_warnings(document, lesson_file)
+
+
+def _stranded(ancestors: tuple) -> str | None:
+    """What the last text on a page belongs to, if it must not end a page (SPEC §4)."""
+    for element in reversed(ancestors):
+        classes = (element.get("class") or "").split()
+        if "document-head" in classes:
+            return "a document's title or source line"
+        if element.tag in _HEADINGS:
+            return f"the heading '{_text(element)[:40]}'"
+    return None
+
+
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
 
 
 def line_number_warnings(document, lesson_file: Path) -> list[Problem]:
@@ -99,10 +128,20 @@ def line_number_warnings(document, lesson_file: Path) -> list[Problem]:
 
 
 def _body_boxes(page_box):
-    """Every box on the page except the margin boxes (footer, banner)."""
+    """Every box on the page except the margin boxes (footer, banner), with the elements
+    it sits in, outermost first."""
     for child in page_box.children:
         if type(child).__name__ != "MarginBox":
-            yield from child.descendants()
+            yield from _walk(child, ())
+
+
+def _walk(box, ancestors: tuple):
+    element = getattr(box, "element", None)
+    if element is not None and (not ancestors or ancestors[-1] is not element):
+        ancestors = (*ancestors, element)
+    yield box, ancestors
+    for child in getattr(box, "children", ()):
+        yield from _walk(child, ancestors)
 
 
 def _is_content(box) -> bool:

@@ -97,8 +97,24 @@ def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-@cache
 def _stylesheets(paths: tuple[Path, ...], paper: str, allowed_roots: tuple[Path, ...]) -> list[CSS]:
+    """Parsed stylesheets, reused while the files are unchanged (a long-lived process such
+    as a preview server sees edits at once)."""
+    stamps = tuple((path, *_stamp(path)) for path in paths)
+    return _parsed_stylesheets(stamps, paper, allowed_roots)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0)  # the sandbox check below reports it
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _parsed_stylesheets(stamps: tuple, paper: str, allowed_roots: tuple[Path, ...]) -> list[CSS]:
+    paths = [stamp[0] for stamp in stamps]
     fetcher = ProjectURLFetcher(allowed_roots)
     sheets = []
     for path in paths:

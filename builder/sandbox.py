@@ -44,8 +44,10 @@ def read_text_checked(path: Path, allowed_roots: Iterable[Path], limit: int) -> 
     resolved = checked_path(path, allowed_roots)
     size = resolved.stat().st_size
     if size > limit:
-        raise Refused(f"'{path}' is {size // 1024} KB; the limit is {limit // (1024 * 1024)} MB")
+        raise Refused(
+            f"'{display_path(path)}' is {size // 1024} KB; the limit is {limit // (1024 * 1024)} MB"
+        )
     try:
         return resolved.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise Refused(f"'{path}' is not UTF-8 text; save it as UTF-8") from None
+        raise Refused(f"'{display_path(path)}' is not UTF-8 text; save it as UTF-8") from None

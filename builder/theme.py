@@ -55,9 +55,15 @@ class _CheckedLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
-@cache
 def environment(project_root: Path) -> jinja2.Environment:
-    """The Jinja environment for a project: its overrides, then the built-in theme."""
+    """The Jinja environment for a project: its overrides, then the built-in theme.
+
+    Cached per project; Jinja itself reloads templates whose files changed."""
+    return _environment(project_root, (project_root / "templates").is_dir())
+
+
+@cache
+def _environment(project_root: Path, has_templates: bool) -> jinja2.Environment:
     builtin = builtin_dir("templates")
     allowed = [project_root, *builtin_roots()]
     loaders: list[jinja2.BaseLoader] = []

@@ -9,6 +9,7 @@ lesson do not, so a teacher sees all of a lesson's problems in one run.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,14 @@ def validate_parts(
                 (*loc, "show_original"),
             )
         for j, image in enumerate(reading.images):
+            if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", image.file):
+                problem(
+                    f"image '{image.file}' is a web or file address; lessons only use "
+                    "files inside their project: save the image next to lesson.yaml and "
+                    "give its name",
+                    (*loc, "images", j, "file"),
+                )
+                continue
             _check_image(folder / image.file, roots, (*loc, "images", j, "file"), problem)
         for field_name in ("headnote", "focus_question"):
             _check_refs(getattr(reading, field_name), (*loc, field_name), anchors, problem)

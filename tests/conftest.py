@@ -106,3 +106,43 @@ def write_png(path, width=40, height=20):
         + chunk(b"IDAT", zlib.compress(raw))
         + chunk(b"IEND", b"")
     )
+
+
+def assert_print_ready(pdf_path: Path) -> None:
+    """What shared/tools/pdfcheck.py checks: title, language, tags, embedded fonts, no
+    attachments or local links, and no ink within 0.25 in of the paper edge."""
+    import pypdfium2
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_path)
+    root = reader.trailer["/Root"]
+    assert reader.metadata.title, "no title"
+    assert str(root.get("/Lang", "")), "no language"
+    assert "/StructTreeRoot" in root, "not tagged"
+    assert not reader.attachments
+    for page in reader.pages:
+        for ref in (page["/Resources"].get("/Font") or {}).values():
+            font = ref.get_object()
+            if font.get("/Subtype") == "/Type3":
+                continue
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None:
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A") or {}
+            assert action.get("/S") not in ("/Launch", "/JavaScript")
+            assert not str(action.get("/URI", "")).lower().startswith(("file:", "javascript:"))
+    document = pypdfium2.PdfDocument(str(pdf_path))
+    for index in range(len(document)):
+        image = document[index].render(scale=1).to_pil().convert("L")
+        width, height = image.size
+        band = 18  # 0.25 in at 72 dpi
+        for box in (
+            (0, 0, width, band),
+            (0, height - band, width, height),
+            (0, 0, band, height),
+            (width - band, 0, width, height),
+        ):
+            assert image.crop(box).getextrema()[0] >= 200, (pdf_path.name, index + 1, box)

@@ -20,12 +20,19 @@ def test_question_taller_than_a_page_is_reported_as_split(write_lesson, cli):
     assert "error: question 'tall-q1' is split across pages 1 and 2" in strict.stderr
 
 
-def test_text_past_the_margin_is_reported(write_lesson, cli, tmp_path):
-    write_lesson("wide", f"title: {LONG_WORD}\n")
-    strict = cli("build", "--strict")
+def test_long_words_wrap_and_text_past_the_margin_is_reported(write_lesson, cli, tmp_path):
+    write_lesson(
+        "wide",
+        f"title: {LONG_WORD}\nquestions:\n  - prompt: See {LONG_WORD}\n"
+        f"    answer: https://example.org/{LONG_WORD}\n",
+    )
+    assert cli("build", "--strict").exit_code == 0  # long words wrap everywhere
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "custom.css").write_text("h1 { white-space: nowrap; }")
+    strict = cli("build", "--strict", "-o", "other")
     assert strict.exit_code == 1
     assert "error: content runs outside the printable area on page(s) 1" in strict.stderr
-    assert not (tmp_path / "dist" / "wide").exists()
+    assert not (tmp_path / "other" / "wide").exists()
 
 
 def test_character_no_font_has_is_named_with_its_position(write_lesson, cli):
@@ -50,3 +57,27 @@ def test_greek_vietnamese_and_arabic_names_print_without_warnings(write_lesson, 
     )
     result = cli("check", "--strict")
     assert result.exit_code == 0, result.stderr
+
+
+def test_heading_or_source_line_ending_a_page_is_reported(write_lesson, cli, tmp_path):
+    write_lesson(
+        "head",
+        "title: T\nreadings:\n  - id: a\n    title: Speech\n"
+        "    source: A speaker (1962)\n    text: The text.\n",
+    )
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "custom.css").write_text(
+        ".document-head { break-after: page !important; }"
+    )
+    result = cli("check", "--strict")
+    assert result.exit_code == 1
+    assert (
+        "lessons/head/lesson.yaml: error: a document's title or source line at the foot "
+        "of page 1, apart from what follows it"
+    ) in result.stderr
+    (tmp_path / "styles" / "custom.css").write_text(
+        ".questions > h2 { break-after: page !important; }"
+    )
+    write_lesson("head", "title: T\nquestions:\n  - prompt: Why?\n    answer: x\n")
+    result = cli("check", "--strict")
+    assert "error: the heading 'Questions' at the foot of page 1" in result.stderr

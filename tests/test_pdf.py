@@ -7,9 +7,8 @@ import re
 import shutil
 from pathlib import Path
 
-import pypdfium2
 import pytest
-from conftest import SAMPLE, SLUG, pdf_text, plain
+from conftest import SAMPLE, SLUG, assert_print_ready, pdf_text, plain
 from pypdf import PdfReader
 
 from builder import BuildOptions, build, load_lesson
@@ -145,20 +144,9 @@ def test_metadata_language_tags_and_embedded_fonts(sample_build, view):
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
-def test_no_ink_within_a_quarter_inch_of_the_paper_edge(sample_build, paper):
+def test_pdfs_are_print_ready(sample_build, paper):
     for pdf in (student(sample_build[paper]), key(sample_build[paper])):
-        document = pypdfium2.PdfDocument(str(pdf))
-        for index in range(len(document)):
-            image = document[index].render(scale=1).to_pil().convert("L")
-            width, height = image.size
-            band = 18  # 0.25 in at 72 dpi
-            for box in (
-                (0, 0, width, band),
-                (0, height - band, width, height),
-                (0, 0, band, height),
-                (width - band, 0, width, height),
-            ):
-                assert image.crop(box).getextrema()[0] >= 200, (pdf.name, index + 1, box)
+        assert_print_ready(pdf)
 
 
 def test_writing_lines_stay_with_their_prompt(sample_build):

@@ -187,3 +187,26 @@ def test_broken_or_unsafe_override_names_the_template_and_line(write_lesson, cli
     result = cli("build")
     assert result.exit_code == 1
     assert "templates/student.html:2: error: template error" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "image", ["{url}/map.png", "file:///etc/passwd", "/etc/passwd", "../../../../etc/passwd"]
+)
+def test_images_cannot_come_from_the_network_or_outside(image, server, write_lesson, cli):
+    url, hits = server
+    write_lesson(
+        "hostile",
+        f"""\
+        title: T
+        readings:
+          - id: a
+            text: x
+            images:
+              - file: {image.format(url=url)}
+                alt: a map
+        """,
+    )
+    result = cli("build")
+    assert result.exit_code == 1
+    assert "lessons/hostile/lesson.yaml:6:15: error: image" in result.stderr
+    assert hits == []

@@ -122,3 +122,21 @@ def test_long_timeline_is_drawn_in_parts_that_fit_the_page(write_lesson, cli, tm
     view = assemble(source).timeline
     assert len(view.drawing_key) == len(view.drawing_student) > 1
     assert "(part 1 of" in str(view.drawing_key[0])
+
+
+def test_group_headings_print_once_per_group(write_lesson, cli, tmp_path):
+    write_lesson(
+        "groups",
+        """\
+        title: Groups
+        questions:
+          - {prompt: One, group: Sourcing, answer: a}
+          - {prompt: Two, answer: b}
+          - {prompt: Three, group: Sourcing, answer: c}
+          - {prompt: Four, group: Corroboration, answer: d}
+        """,
+    )
+    assert cli("build", "--no-key").exit_code == 0
+    text = pdf_text(tmp_path / "dist/groups/groups-student.pdf")
+    assert text.count("SOURCING") == 1 and text.count("CORROBORATION") == 1
+    assert text.index("SOURCING") < text.index("One") < text.index("CORROBORATION")

@@ -1,0 +1,119 @@
+"""Output integrity (SPEC §3, §4): all or nothing on any failure, never a partial file
+after Ctrl-C, limits that fail fast, and a tag tree in reading order."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pikepdf
+import pytest
+from conftest import SAMPLE, SLUG
+
+from builder import BuildOptions, build
+
+
+def test_a_failure_while_rendering_leaves_earlier_outputs_untouched(project, monkeypatch):
+    out = project / "dist"
+    build([project / "lessons"], BuildOptions(out_dir=out))
+    before = {p.name: p.read_bytes() for p in (out / SLUG).iterdir()}
+    (project / "lessons" / SLUG / "lesson.yaml").write_text(
+        (SAMPLE / "lesson.yaml").read_text().replace("Origins of", "Changed origins of", 1)
+    )
+    import builder.pipeline as pipeline
+
+    calls = []
+    real_render = pipeline._render
+
+    def failing_render(document, options):
+        calls.append(document.variant)
+        if document.variant == "key":
+            raise RuntimeError("disk on fire")
+        return real_render(document, options)
+
+    monkeypatch.setattr(pipeline, "_render", failing_render)
+    with pytest.raises(RuntimeError):
+        build([project / "lessons"], BuildOptions(out_dir=out))
+    assert calls == ["student", "key"]  # the student PDF was rendered, then the key failed
+    assert {p.name: p.read_bytes() for p in (out / SLUG).iterdir()} == before
+    assert not list(out.glob(".lessonpack-staging-*"))
+
+
+def test_ctrl_c_exits_130_and_leaves_no_partial_file(project):
+    out = project / "dist"
+    build([project / "lessons"], BuildOptions(out_dir=out))
+    before = {p.name: p.read_bytes() for p in (out / SLUG).iterdir()}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "build"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not list(out.glob(".lessonpack-staging-*")) and time.monotonic() < deadline:
+        time.sleep(0.01)  # interrupt once rendering has begun
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert "Interrupted" in stderr and "Traceback" not in stderr
+    after = {p.name: p.read_bytes() for p in (out / SLUG).iterdir()}
+    assert after == before  # interrupted before the move: nothing replaced
+    assert not list(out.glob(".lessonpack-staging-*"))
+
+
+def test_limits_fail_fast_with_a_clear_message(write_lesson, cli):
+    questions = "".join(f"  - prompt: Q{n}?\n    answer: a\n" for n in range(10_000))
+    write_lesson("huge", "title: Huge\nquestions:\n" + questions)
+    started = time.monotonic()
+    result = cli("check")
+    assert time.monotonic() - started < 30  # a hang guard, not a speed test (SPEC §5)
+    assert result.exit_code == 1
+    assert (
+        "lessons/huge/lesson.yaml:3:3: error: 'questions' has 10000 items; at most 500 are allowed"
+    ) in result.stderr
+
+
+def test_deep_nesting_and_big_files_are_refused(write_lesson, cli, tmp_path):
+    write_lesson("deep", "title: T\nobjectives: " + "[" * 200 + "]" * 200 + "\n")
+    result = cli("check")
+    assert result.exit_code == 1
+    assert "nesting deeper than 32 levels is not allowed" in result.stderr
+    folder = write_lesson("big", "title: T\nreadings:\n  - id: a\n    file: big.md\n")
+    (folder / "big.md").write_text("x" * (5 * 1024 * 1024 + 1))
+    result = cli("check", "lessons/big")
+    assert "reading file 'lessons/big/big.md' is 5120 KB; the limit is 5 MB" in result.stderr
+
+
+def test_tag_tree_follows_the_reading_order(sample_build):
+    """Headings are tagged in the order the page reads: title, context, documents,
+    questions, timeline; lists and tables are tagged too."""
+    from builder import load_lesson
+    from builder.pipeline import lesson_view
+    from builder.render_html import render_html
+
+    source, _ = load_lesson(SAMPLE)
+    html = render_html(
+        lesson_view(source, BuildOptions()), source.root, show_answers=False, paper="letter"
+    )
+    expected = [f"/H{level}" for level in re.findall(r"<h([1-6])[ >]", html)]
+    with pikepdf.open(sample_build["letter"] / f"{SLUG}-student.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "en"
+        tags: list[str] = []
+
+        def walk(node):
+            if isinstance(node, pikepdf.Dictionary):
+                if "/S" in node:
+                    tags.append(str(node.S))
+                kids = node.get("/K")
+                for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                    walk(kid)
+
+        walk(pdf.Root.StructTreeRoot)
+    assert [t for t in tags if re.fullmatch(r"/H[1-6]", t)] == expected
+    assert len(expected) >= 10
+    for tag in ("/L", "/LI", "/Table", "/TR", "/P"):
+        assert tag in tags, tag
