@@ -17,7 +17,7 @@ from pathlib import Path
 import pydantic
 
 from .errors import Problem
-from .models import Lesson
+from .models import MAX_EVENTS, MAX_QUESTIONS, MAX_READINGS, Lesson
 from .yamlfile import Loc, SourceMap, read_yaml
 
 LESSON_FILE = "lesson.yaml"
@@ -77,6 +77,8 @@ def load_lesson(folder: Path) -> tuple[LessonSource | None, list[Problem]]:
             )
         )
         return None, problems
+    if oversized := _oversized_lists(data, smap, yaml_path):
+        return None, problems + oversized  # stop at once: validating them would take long
     lesson = None
     try:
         lesson = Lesson.model_validate(data)
@@ -101,6 +103,24 @@ def load_lesson(folder: Path) -> tuple[LessonSource | None, list[Problem]]:
         warnings=[p for p in problems if p.severity == "warning"],
     )
     return source, problems
+
+
+def _oversized_lists(data: dict, smap: SourceMap, path: Path) -> list[Problem]:
+    timeline = data.get("timeline") if isinstance(data.get("timeline"), dict) else {}
+    lists = {
+        ("questions",): (data.get("questions"), MAX_QUESTIONS),
+        ("readings",): (data.get("readings"), MAX_READINGS),
+        ("timeline", "events"): (timeline.get("events"), MAX_EVENTS),
+    }
+    return [
+        Problem(
+            path,
+            f"'{loc[-1]}' has {len(items)} items; at most {limit} are allowed",
+            *(smap.value(loc) or (None, None)),
+        )
+        for loc, (items, limit) in lists.items()
+        if isinstance(items, list) and len(items) > limit
+    ]
 
 
 def _by_position(problem: Problem) -> tuple:

@@ -1,7 +1,7 @@
 """Read YAML safely and remember where every value came from.
 
-Lesson files are untrusted, so YAML is composed (never constructed): no tags that
-build objects, no anchors or aliases (they can explode in size), and no implicit
+Lesson files are untrusted, so YAML is read as parser events (never constructed):
+no tags that build objects, no anchors or aliases (they can explode in size), and no implicit
 type guessing (`no` stays the text "no"; dates are parsed later by lessonpack).
 Every node's line and column is kept in a `SourceMap`, so a validation error deep in
 the data can still point at `lesson.yaml:42:7`.
@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-from yaml.parser import Parser
-from yaml.reader import Reader
-from yaml.resolver import BaseResolver
-from yaml.scanner import Scanner
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 from .errors import Problem
 
@@ -54,39 +55,92 @@ class _YamlRefused(yaml.MarkedYAMLError):
     pass
 
 
-class _SafeComposer(Reader, Scanner, Parser, Composer, BaseResolver):
-    """PyYAML's composer with anchors, aliases and deep nesting refused."""
+# libyaml's C parser when PyYAML has it (it does on the usual wheels): 10x faster than the
+# pure-Python one, so a 5 MB file fails or loads in seconds instead of a minute.
+_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
-    def __init__(self, stream: str) -> None:
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        Composer.__init__(self)
-        BaseResolver.__init__(self)
-        self._depth = 0
 
-    def compose_node(self, parent, index):  # type: ignore[override]
-        event = self.peek_event()
+def _refuse(message: str, event) -> _YamlRefused:
+    return _YamlRefused(None, None, message, event.start_mark)
+
+
+class _Builder:
+    """Plain data and positions straight from parser events; no object is constructed."""
+
+    def __init__(self, parser, path: Path, smap: SourceMap, problems: list[Problem]):
+        self.parser, self.path, self.smap, self.problems = parser, path, smap, problems
+
+    def document(self) -> Any:
+        self.parser.get_event()  # stream start
+        if self.parser.check_event(StreamEndEvent):
+            return _EMPTY
+        self.parser.get_event()  # document start
+        data = self.node((), 1)
+        self.parser.get_event()  # document end
+        if not self.parser.check_event(StreamEndEvent):
+            raise _refuse(
+                "a lesson file holds one YAML document; remove the second '---'",
+                self.parser.peek_event(),
+            )
+        return data
+
+    def node(self, loc: Loc, depth: int) -> Any:
+        event = self.parser.get_event()
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-            raise _YamlRefused(
-                None,
-                None,
+            raise _refuse(
                 "anchors and aliases (&name, *name) are not allowed in lessons; "
                 "write the value out in full",
-                event.start_mark,
+                event,
             )
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            raise _YamlRefused(
-                None,
-                None,
-                f"nesting deeper than {MAX_DEPTH} levels is not allowed",
-                event.start_mark,
+        if depth > MAX_DEPTH:
+            raise _refuse(f"nesting deeper than {MAX_DEPTH} levels is not allowed", event)
+        pos = (event.start_mark.line + 1, event.start_mark.column + 1)
+        self.smap.values[loc] = pos
+        if getattr(event, "tag", None) not in _PLAIN_OR_NO_TAG:
+            self.problems.append(
+                Problem(self.path, f"YAML tag '{event.tag}' is not allowed; remove it", *pos)
             )
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+        if isinstance(event, ScalarEvent):
+            if event.value == "" and event.style is None:
+                return None  # `subtitle:` with nothing after it means "not given"
+            return event.value
+        if isinstance(event, SequenceStartEvent):
+            items = []
+            while not self.parser.check_event(SequenceEndEvent):
+                items.append(self.node((*loc, len(items)), depth + 1))
+            self.parser.get_event()
+            return items
+        return self.mapping(loc, depth)
+
+    def mapping(self, loc: Loc, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        while not self.parser.check_event(MappingEndEvent):
+            key_event = self.parser.peek_event()
+            key_pos = (key_event.start_mark.line + 1, key_event.start_mark.column + 1)
+            key = self.node((*loc, "\0key"), depth + 1)
+            value_loc = (*loc, key) if isinstance(key, str) else (*loc, "\0bad-key")
+            value = self.node(value_loc, depth + 1)
+            if not isinstance(key, str):
+                self.problems.append(
+                    Problem(self.path, "a field name must be plain text", *key_pos)
+                )
+            elif key in result:
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        f"field '{key}' appears twice in the same place; keep one",
+                        *key_pos,
+                    )
+                )
+            else:
+                self.smap.keys[value_loc] = key_pos
+                result[key] = value
+        self.parser.get_event()
+        return result
+
+
+_EMPTY = object()
+_PLAIN_OR_NO_TAG = {None, "!", *PLAIN_TAGS}
 
 
 def read_yaml(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
@@ -113,16 +167,18 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
         )
     except OSError as exc:
         return None, smap, [Problem(path, f"cannot read file: {exc.strerror}")]
+    problems: list[Problem] = []
+    parser = _Parser(text)
     try:
-        node = _SafeComposer(text).get_single_node()
+        data = _Builder(parser, path, smap, problems).document()
     except yaml.MarkedYAMLError as exc:
         return None, smap, [_syntax_problem(path, exc)]
     except yaml.YAMLError as exc:
         return None, smap, [Problem(path, f"YAML syntax error: {exc}")]
-    problems: list[Problem] = []
-    if node is None:
+    finally:
+        parser.dispose()
+    if data is _EMPTY or (data is None and not smap.values):
         return None, smap, [Problem(path, "the file is empty")]
-    data = _to_python(node, (), smap, path, problems)
     return data, smap, problems
 
 
@@ -148,35 +204,3 @@ def _syntax_hint(problem: str) -> str:
     if "expected <block end>" in problem or "did not find expected" in problem:
         return "; check the indentation and the '-' of list items above this line"
     return ""
-
-
-def _to_python(node, loc: Loc, smap: SourceMap, path: Path, problems: list[Problem]) -> Any:
-    pos = (node.start_mark.line + 1, node.start_mark.column + 1)
-    smap.values[loc] = pos
-    if node.tag not in PLAIN_TAGS:
-        problems.append(Problem(path, f"YAML tag '{node.tag}' is not allowed; remove it", *pos))
-        return None
-    if isinstance(node, ScalarNode):
-        if node.value == "" and node.style is None:
-            return None  # `subtitle:` with nothing after it means "not given"
-        return node.value
-    if isinstance(node, SequenceNode):
-        return [
-            _to_python(item, (*loc, i), smap, path, problems) for i, item in enumerate(node.value)
-        ]
-    assert isinstance(node, MappingNode)
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        if not isinstance(key_node, ScalarNode):
-            problems.append(Problem(path, "a field name must be plain text", *key_pos))
-            continue
-        key = key_node.value
-        if key in result:
-            problems.append(
-                Problem(path, f"field '{key}' appears twice in the same place; keep one", *key_pos)
-            )
-            continue
-        smap.keys[(*loc, key)] = key_pos
-        result[key] = _to_python(value_node, (*loc, key), smap, path, problems)
-    return result
