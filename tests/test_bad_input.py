@@ -87,6 +87,15 @@ CASES = {
         "lessons/bad/lesson.yaml:6:13: error: two events share the date 22 October 1962",
     ),
     "empty-file": ("", "lessons/bad/lesson.yaml: error: the file is empty"),
+    "object-tag": (
+        "title: !!python/object/apply:os.system [echo hacked]\n",
+        "lessons/bad/lesson.yaml:1:8: error: YAML tag 'tag:yaml.org,2002:python/object/apply:"
+        "os.system' is not allowed; remove it",
+    ),
+    "two-documents": (
+        "title: A\n---\ntitle: B\n",
+        "lessons/bad/lesson.yaml:2:1: error: a lesson file holds one YAML document",
+    ),
     "too-many-lines": (
         "title: T\nquestions:\n  - prompt: Why?\n    lines: 45\n    answer: x\n",
         "lessons/bad/lesson.yaml:4:12: error: 'lines' is 45; input should be less than or "

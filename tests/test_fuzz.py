@@ -74,6 +74,8 @@ def _check(folder: Path, text: str) -> None:
     (folder / "lesson.yaml").write_text(text, encoding="utf-8")
     source, problems = load_lesson(folder)
     assert all(isinstance(p, Problem) and p.message for p in problems)
+    # every problem inside the file says where; only whole-file ones may not
+    assert all(p.line is not None for p in problems if p.message != "the file is empty")
     if source is None:
         assert any(p.severity == "error" for p in problems)
     else:
