@@ -29,6 +29,8 @@ def assemble(
     seed: int = 1,
     lines: dict[str, LineMap] | None = None,
     measuring: bool = False,
+    header: str = "",
+    large_print: bool = False,
 ) -> LessonView:
     """Build the render context for one lesson.
 
@@ -45,7 +47,10 @@ def assemble(
     ):
         new_group = q.group is not None and q.group != current_group
         current_group = q.group or current_group
-        questions.append(_question(q, qid, number, anchor, labels, refs, new_group=new_group))
+        rng = random.Random(f"{source.slug}:{version}:{seed}:{qid}") if version else None
+        questions.append(
+            _question(q, qid, number, anchor, labels, refs, new_group=new_group, shuffle=rng)
+        )
     timeline = None
     if lesson.timeline is not None:
         timeline = timeline_view(lesson.timeline, random.Random(f"{source.slug}:{version}:{seed}"))
@@ -65,6 +70,10 @@ def assemble(
         timeline=timeline,
         total_points=sum(q.points or 0 for q in questions),
         measuring=measuring,
+        header=header,
+        version=version,
+        large_print=large_print,
+        line_pitch_in=0.5 if large_print else 11 / 32,
     )
 
 
@@ -74,7 +83,14 @@ def needs_measuring(source: LessonSource) -> bool:
 
 
 def _question(
-    q, qid: str, number: int, anchor: str, labels: dict[str, str], refs: LineRefs, new_group: bool
+    q,
+    qid: str,
+    number: int,
+    anchor: str,
+    labels: dict[str, str],
+    refs: LineRefs,
+    new_group: bool,
+    shuffle: random.Random | None = None,
 ) -> QuestionView:
     def inline(value: str | None) -> Markup:
         return refs.resolve(text.inline(value))
@@ -87,9 +103,14 @@ def _question(
     elif q.answer is not None and q.kind != "choice":
         answer = inline(q.answer)
     correct = choice_index(q.answer, q.choices) if q.choices and isinstance(q.answer, str) else None
+    order = list(range(len(q.choices or [])))
+    if shuffle is not None:  # a version: same choices, another order; the key follows it
+        shuffle.shuffle(order)
     choices = [
-        ChoiceView(letter(i), inline(c), i == correct) for i, c in enumerate(q.choices or [])
+        ChoiceView(letter(position), inline(q.choices[i]), i == correct)
+        for position, i in enumerate(order)
     ]
+    correct = next((n for n, choice in enumerate(choices) if choice.correct), None)
     if correct is not None:
         answer = Markup(f"{letter(correct)}. ") + choices[correct].text
     return QuestionView(

@@ -56,12 +56,28 @@ def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks."
 def build(
     paths: Paths = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("dist"),
-    paper: Annotated[Paper, typer.Option(case_sensitive=False, help="Paper size.")] = (
-        Paper.letter
-    ),
+    paper: Annotated[
+        Paper | None,
+        typer.Option(case_sensitive=False, help="Paper size [default: letter, or a bundle's]."),
+    ] = None,
     no_key: Annotated[bool, typer.Option("--no-key", help="Student sheets only.")] = False,
     html: Annotated[bool, typer.Option("--html", help="Also write HTML pages.")] = False,
     strict: Strict = False,
+    large_print: Annotated[
+        bool, typer.Option("--large-print", help="Also build large-print copies (18 pt).")
+    ] = False,
+    versions: Annotated[
+        int | None,
+        typer.Option(
+            "--versions",
+            min=1,
+            max=26,
+            help="Versions A, B, ... with shuffled choices and timeline events.",
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Shuffle seed for versions [default: 1].")
+    ] = None,
 ):
     """Build student handouts and answer keys as PDFs.
 
@@ -73,13 +89,21 @@ def build(
     from .pipeline import BuildOptions
     from .pipeline import build as run_build
 
-    options = BuildOptions(out_dir=out, paper=paper.value, key=not no_key, html=html, strict=strict)
+    options = BuildOptions(
+        out_dir=out,
+        paper=paper.value if paper else None,
+        key=not no_key,
+        html=html,
+        strict=strict,
+        large_print=large_print,
+        versions=versions,
+        seed=seed,
+    )
     started = time.perf_counter()
     result = _run(lambda: run_build(_paths(paths), options))
     _print_problems(result.problems)
     seconds = time.perf_counter() - started
-    count = len(result.lessons)
-    typer.echo(f"Built {count} lesson{'s' if count != 1 else ''} in {seconds:.1f} s:")
+    typer.echo(f"Built {_count(result)} in {seconds:.1f} s:")
     for output in result.outputs:
         pages = f"  ({output.pages} page{'s' if output.pages != 1 else ''})" if output.pages else ""
         typer.echo(f"  {display_path(output.path)}{pages}")
@@ -102,8 +126,7 @@ def check(
     _print_problems(result.problems)
     errors = len(errors_in(result.problems))
     warnings = len(result.problems) - errors
-    count = len(result.lessons)
-    summary = f"{count} lesson{'s' if count != 1 else ''} ok" + (
+    summary = f"{_count(result)} ok" + (
         f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
     )
     if errors:
@@ -149,10 +172,12 @@ def list_lessons(paths: Paths = None):
 
     Example: lessonpack list
     """
+    from .bundles import bundle_name
+    from .discover import find_inputs
     from .load import load_lesson
-    from .pipeline import find_lessons
+    from .yamlfile import read_yaml
 
-    folders, problems = _run(lambda: find_lessons(_paths(paths)))
+    folders, bundle_files, problems = _run(lambda: find_inputs(_paths(paths)))
     _print_problems(problems)
     for folder in folders:
         source, lesson_problems = load_lesson(folder)
@@ -169,8 +194,27 @@ def list_lessons(paths: Paths = None):
             f"{source.slug}  {lesson.title}  ({len(lesson.readings)} readings, "
             f"{len(lesson.questions)} questions, {events} timeline events)"
         )
+    for path in bundle_files:
+        data, _, yaml_problems = read_yaml(path)
+        title = data.get("title") if isinstance(data, dict) else None
+        lessons = data.get("lessons") if isinstance(data, dict) else None
+        if yaml_problems or not isinstance(lessons, list):
+            typer.echo(
+                f"{bundle_name(path)}  INVALID bundle (run lessonpack check {display_path(path)})"
+            )
+            continue
+        typer.echo(f"{bundle_name(path)}  {title}  (bundle of {len(lessons)} lessons)")
+    folders = folders or bundle_files
     if not folders:
         raise typer.Exit(1)
+
+
+def _count(result) -> str:
+    lessons, bundles = len(result.lessons), len(result.bundles)
+    text = f"{lessons} lesson{'s' if lessons != 1 else ''}"
+    if bundles:
+        text += f" and {bundles} bundle{'s' if bundles != 1 else ''}"
+    return text
 
 
 def _paths(paths: list[Path] | None) -> list[Path]:

@@ -44,7 +44,7 @@ def document_views(
         numbered = reading.line_numbers
         body = text.block(source.reading_texts.get(reading.id, ""))
         body, _ = text.mark_terms(body, [entry.term for entry in reading.glossary])
-        line_map = (lines or {}).get(anchor) if numbered else None
+        line_map = (lines or {}).get(reading.id) if numbered else None
         words = number_words(body, line_map.markers() if line_map else None)
         for name, word in words.anchors.items():
             refs.lines[name] = line_map.line_of(word) if line_map else None

@@ -154,12 +154,12 @@ class LineMap:
 
 
 def line_maps(document) -> dict[str, LineMap]:
-    """Read a laid-out measuring document back: reading anchor -> LineMap."""
+    """Read a laid-out measuring document back: reading id -> LineMap."""
     starts: dict[str, list[int]] = {}
     counted: dict[str, int] = {}
     for page in document.pages:
         for element, line_box in numbered_lines(page._page_box):
-            doc = element.get("id").removesuffix("-text")
+            doc = element.get("data-reading")
             starts.setdefault(doc, []).append(counted.get(doc, 0))
             counted[doc] = counted.get(doc, 0) + count_words(
                 "".join(

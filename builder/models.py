@@ -94,6 +94,7 @@ class Question(Model):
     answer: Text | list[Text] | None = None
     rubric: Annotated[list[RubricLevel], Field(min_length=1, max_length=8)] | None = None
     group: Text | None = None  # a heading printed when the group changes
+    tier: Literal["core", "extension"] | None = None  # a bundle may keep only some tiers
 
 
 class Event(Model):
@@ -121,3 +122,51 @@ class Lesson(Model):
     readings: Annotated[list[Reading], Field(max_length=MAX_READINGS)] = []
     questions: Annotated[list[Question], Field(max_length=MAX_QUESTIONS)] = []
     timeline: Timeline | None = None
+
+
+# --- bundles: a packet of lessons for one class (SPEC §2) ------------------------------
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+Tier = Literal["core", "extension"]
+
+
+def _false_or_mapping(value: object) -> object:
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+def _slug_or_mapping(value: object) -> object:
+    return {"lesson": value} if isinstance(value, str) else value
+
+
+class TimelineOverride(Model):
+    mode: Literal["order", "fill", "match"]
+
+
+class BundleLesson(Model):
+    lesson: Slug
+    questions: Annotated[list[Id], Field(min_length=1)] | None = None  # a subset, in order
+    readings: list[Id] | None = None  # a subset
+    timeline: Annotated[TimelineOverride | bool, BeforeValidator(_false_or_mapping)] = True
+    tiers: Annotated[list[Tier], Field(min_length=1)] | None = None
+
+
+class Bundle(Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    title: Text
+    class_name: Annotated[Text | None, Field(alias="class")] = None
+    teacher: Text | None = None
+    date: Date | None = None
+    paper: Literal["letter", "a4"] | None = None
+    duplex: Bool = False
+    cover: Bool | None = None  # default: a cover when the bundle has 2+ lessons
+    versions: Annotated[int, Field(ge=1, le=26)] = 1
+    seed: int = 1
+    large_print: Bool = False
+    roster: Text | None = None
+    lessons: Annotated[
+        list[Annotated[BundleLesson, BeforeValidator(_slug_or_mapping)]],
+        Field(min_length=1, max_length=60),
+    ]

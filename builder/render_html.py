@@ -64,3 +64,21 @@ def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
             found = (Path(filename), tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+def render_cover(cover, project_root: Path, *, show_answers: bool) -> str:
+    """HTML for a bundle's cover page (templates/cover.html)."""
+    env = environment(project_root)
+    try:
+        return env.get_template("cover.html").render(cover=cover, show_answers=show_answers)
+    except jinja2.TemplateError as exc:
+        path, line = _template_frame(exc)
+        raise LessonError(
+            [
+                Problem(
+                    path or project_root / "templates" / "cover.html",
+                    f"template error: {exc}",
+                    line,
+                )
+            ]
+        ) from exc

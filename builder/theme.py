@@ -19,6 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .sandbox import Refused, checked_path
 
 STYLESHEETS = ["lesson.css"]  # built-in order; a project override of a name replaces it
+LARGE_PRINT_CSS = "large-print.css"  # added for the large-print variant
 CUSTOM_CSS = "custom.css"
 
 
@@ -82,12 +83,13 @@ def _environment(project_root: Path, has_templates: bool) -> jinja2.Environment:
     )
 
 
-def stylesheet_paths(project_root: Path) -> list[Path]:
-    """CSS files in cascade order: built-in (or its project override), then custom.css."""
+def stylesheet_paths(project_root: Path, large_print: bool = False) -> list[Path]:
+    """CSS files in cascade order: built-in (or its project override), the large-print
+    sheet for that variant, then custom.css."""
     builtin = builtin_dir("styles")
     project_styles = project_root / "styles"
     paths = []
-    for name in STYLESHEETS:
+    for name in [*STYLESHEETS, *([LARGE_PRINT_CSS] if large_print else [])]:
         override = project_styles / name
         paths.append(override if override.is_file() else builtin / name)
     if (project_styles / CUSTOM_CSS).is_file():

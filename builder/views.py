@@ -113,8 +113,23 @@ class LessonView:
     questions: list[QuestionView]
     timeline: TimelineView | None
     total_points: int
-    measuring: bool = False  # the line-measuring pass: word spans, no numbers yet
+    measuring: bool = False  # the line-measuring pass: only numbered readings are shown
+    header: str = ""  # a bundle's class · teacher · date, on every page
+    version: str = ""  # "A", "B", ... when a lesson is printed in versions
+    large_print: bool = False
+    line_pitch_in: float = 11 / 32  # writing lines: wide-ruled, or wider in large print
 
     @property
     def rubrics(self) -> list[QuestionView]:
         return [q for q in self.questions if q.rubric]
+
+
+@dataclass(frozen=True)
+class CoverView:
+    """A bundle's cover: what the packet is for, and where each lesson starts."""
+
+    title: str
+    header: str  # class · teacher · date
+    version: str
+    language: str
+    lessons: list[tuple[str, int]]  # (lesson title, packet page)
