@@ -7,7 +7,9 @@ their numbers in this layout, and the timeline its seeded, reproducible shuffle.
 
 from __future__ import annotations
 
+import os
 import random
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -74,6 +76,7 @@ def assemble(
         version=version,
         large_print=large_print,
         line_pitch_in=0.5 if large_print else 11 / 32,
+        project=Path(os.path.relpath(source.root, source.folder)).as_posix(),
     )
 
 

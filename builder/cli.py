@@ -203,7 +203,10 @@ def list_lessons(paths: Paths = None):
                 f"{bundle_name(path)}  INVALID bundle (run lessonpack check {display_path(path)})"
             )
             continue
-        typer.echo(f"{bundle_name(path)}  {title}  (bundle of {len(lessons)} lessons)")
+        count = len(lessons)
+        typer.echo(
+            f"{bundle_name(path)}  {title}  (bundle of {count} lesson{'s' if count != 1 else ''})"
+        )
     folders = folders or bundle_files
     if not folders:
         raise typer.Exit(1)

@@ -22,7 +22,7 @@ import io
 import os
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from html import escape
@@ -40,6 +40,9 @@ from pypdf.generic import (
 
 if TYPE_CHECKING:
     from pypdf import PageObject
+    from pypdf.generic import DictionaryObject
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
 
 INCH = 72.0
 PAPER_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}  # pt, as CSS sizes them
@@ -118,7 +121,7 @@ def combine(
     for part, reader in zip(parts, readers, strict=True):
         if not reader.pages:
             raise ValueError(f"part {part.title!r} has no pages")
-        _check_sizes(reader.pages, paper, f"part {part.title!r}")
+        _check_sizes(enumerate(reader.pages), paper, f"part {part.title!r}")
     padded = padded_page_counts(counts, duplex)
     if footer is not None and len(footer) != sum(padded):
         raise ValueError(
@@ -148,9 +151,9 @@ def stamp(pdf: bytes, texts: list[str | None], *, paper: str, where: str = "top-
     under the lesson's own header line), 'top-right', or 'bottom-center' (on the baseline
     of the lesson's own footers, 0.30 to 0.47 in above the bottom edge). Texts are plain
     text, never HTML; whitespace runs become one space, and a text too long for its box
-    (3.25 in wide at the top, 1.8 in at the bottom) ends in an ellipsis. Raises ValueError
+    (3.25 in wide at the top, 1.4 in at the bottom) ends in an ellipsis. Raises ValueError
     when len(texts) differs from the page count or a stamped page is not `paper` sized."""
-    _box(where, paper)
+    _box(where, paper)  # refuse a bad position or paper before any work
     reader = _reader(pdf)
     if len(texts) != len(reader.pages):
         raise ValueError(f"{len(texts)} stamp texts for a PDF of {len(reader.pages)} pages")
@@ -204,12 +207,12 @@ def _rename_destinations(
             _rename_link(annotation, renamed)
 
 
-def _annotations(page: PageObject) -> list:
+def _annotations(page: PageObject) -> list[DictionaryObject]:
     annotations = page.get("/Annots")
     return [a.get_object() for a in annotations.get_object()] if annotations else []
 
 
-def _rename_link(annotation, renamed: dict[str, str]) -> None:
+def _rename_link(annotation: DictionaryObject, renamed: dict[str, str]) -> None:
     dest = annotation.get("/Dest")
     if isinstance(dest, str) and dest in renamed:
         annotation[NameObject("/Dest")] = TextStringObject(renamed[dest])
@@ -233,25 +236,24 @@ def _stamp_pages(
     writer: PdfWriter, pages: list[PageObject], texts: list[str], paper: str, where: str
 ) -> None:
     """Merge texts[i] onto pages[i] ('' = none); every distinct text is rendered once."""
-    stamped = [(page, text) for page, text in zip(pages, texts, strict=True) if text]
+    stamped = {i: text for i, text in enumerate(texts) if text}
     if not stamped:
         return
-    _check_sizes([page for page, _ in stamped], paper, "stamped page")
-    distinct = tuple(dict.fromkeys(text for _, text in stamped))
+    _check_sizes(((i, pages[i]) for i in stamped), paper, "the PDF")
+    distinct = tuple(dict.fromkeys(stamped.values()))
     rendered = _reader(_render(distinct, paper, _box(where, paper), _IDENTIFIER)).pages
     overlays = dict(zip(distinct, rendered, strict=True))
     for overlay in rendered:
         _mark_as_artifact(overlay)
     shared = Counter(ref for page in pages for ref in _content_ids(page))
-    for page, _ in stamped:  # before any merge rewrites a shared stream in place
-        if any(shared[ref] > 1 for ref in _content_ids(page)):
-            _own_contents(writer, page)
-    for page, text in stamped:
-        box = page.mediabox
-        page.merge_transformed_page(
-            overlays[text], Transformation().translate(float(box.left), float(box.bottom))
-        )
-        page.compress_content_streams()
+    for i in stamped:  # before any merge rewrites a shared stream in place
+        if any(shared[ref] > 1 for ref in _content_ids(pages[i])):
+            _own_contents(writer, pages[i])
+    for i, text in stamped.items():
+        box = pages[i].mediabox
+        move = Transformation().translate(float(box.left), float(box.bottom))
+        pages[i].merge_transformed_page(overlays[text], move)
+        pages[i].compress_content_streams()
 
 
 def _mark_as_artifact(overlay: PageObject) -> None:
@@ -295,7 +297,7 @@ def _box(where: str, paper: str) -> _Box:
     if where == "bottom-center":
         # On the line of the lesson's own footers (8.5 pt, centred 0.375 in above the
         # bottom edge), and short, so it stays between the title and "Page X of Y".
-        short = 1.8 * INCH
+        short = 1.4 * INCH
         return _Box(height - FOOTER_LINE - _LINE / 2, (width - short) / 2, short, "center")
     raise ValueError(f"unknown stamp position {where!r}; use one of {', '.join(WHERE)}")
 
@@ -315,7 +317,7 @@ def _render(texts: tuple[str, ...], paper: str, box: _Box, identifier: bytes) ->
 
 
 @cache
-def _stylesheet(paper: str, box: _Box):
+def _stylesheet(paper: str, box: _Box) -> CSS:
     from weasyprint import CSS
 
     css = f"""
@@ -334,7 +336,7 @@ def _stylesheet(paper: str, box: _Box):
 
 
 @cache
-def _font_config():
+def _font_config() -> FontConfiguration:
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
@@ -371,14 +373,15 @@ def _paper_size(paper: str) -> tuple[float, float]:
         raise ValueError(f"unknown paper {paper!r}; use 'letter' or 'a4'") from None
 
 
-def _check_sizes(pages: Sequence[PageObject], paper: str, what: str) -> None:
+def _check_sizes(pages: Iterable[tuple[int, PageObject]], paper: str, what: str) -> None:
+    """Raise ValueError for a page (index, page) that is not `paper` sized."""
     width, height = _paper_size(paper)
-    for number, page in enumerate(pages, start=1):
+    for index, page in pages:
         box = page.mediabox
         if abs(box.width - width) > SIZE_TOLERANCE or abs(box.height - height) > SIZE_TOLERANCE:
             raise ValueError(
-                f"{what} {number} is {box.width:g} x {box.height:g} pt, not {paper} "
-                f"({width:g} x {height:g} pt)"
+                f"page {index + 1} of {what} is {box.width:g} x {box.height:g} pt, "
+                f"not {paper} ({width:g} x {height:g} pt)"
             )
 
 
@@ -401,7 +404,7 @@ def _set_id(writer: PdfWriter, first: bytes, second: bytes) -> None:
     writer._ID = ArrayObject([ByteStringObject(first), ByteStringObject(second)])
 
 
-def _id_bytes(value) -> bytes:
+def _id_bytes(value: ByteStringObject | TextStringObject) -> bytes:
     return value.original_bytes if isinstance(value, TextStringObject) else bytes(value)
 
 

@@ -118,6 +118,7 @@ class LessonView:
     version: str = ""  # "A", "B", ... when a lesson is printed in versions
     large_print: bool = False
     line_pitch_in: float = 11 / 32  # writing lines: wide-ruled, or wider in large print
+    project: str = "."  # the project folder relative to the lesson's, for theme images
 
     @property
     def rubrics(self) -> list[QuestionView]:
