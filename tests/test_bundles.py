@@ -253,3 +253,39 @@ def test_position_based_ids_in_a_bundle_warn(packet_project, cli):
     )
     result = cli("check")
     assert "warning: 'q1' is a position-based id" in result.stderr
+
+
+def test_single_lesson_versions_and_seed(packet_project, cli):
+    result = cli("build", "lessons/space-race", "--versions", "2", "--seed", "5")
+    assert result.exit_code == 0, result.output
+    out = packet_project / "dist" / "space-race"
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "space-race-key-A.pdf",
+        "space-race-key-B.pdf",
+        "space-race-student-A.pdf",
+        "space-race-student-B.pdf",
+    ]
+    for letter in "AB":
+        for page in page_texts(out / f"space-race-student-{letter}.pdf"):
+            assert f"Version {letter}" in page
+        key = pdf_text(out / f"space-race-key-{letter}.pdf")
+        assert "The United States ✓ correct" in key
+    again = packet_project / "again"
+    assert (
+        cli(
+            "build", "lessons/space-race", "--versions", "2", "--seed", "5", "-o", str(again)
+        ).exit_code
+        == 0
+    )
+    assert (again / "space-race" / "space-race-student-B.pdf").read_bytes() == (
+        out / "space-race-student-B.pdf"
+    ).read_bytes()
+
+
+def test_combined_packets_are_reproducible(packet_project, cli):
+    write_bundle(packet_project, WEEK + "duplex: true\n")
+    for out in ("one", "two"):
+        assert cli("build", "lessons/week3.bundle.yaml", "--no-key", "-o", out).exit_code == 0
+    one = packet_project / "one/week3/week3-student.pdf"
+    assert one.read_bytes() == (packet_project / "two/week3/week3-student.pdf").read_bytes()
