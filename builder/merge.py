@@ -158,6 +158,7 @@ def stamp(pdf: bytes, texts: list[str | None], *, paper: str, where: str = "top-
     if len(texts) != len(reader.pages):
         raise ValueError(f"{len(texts)} stamp texts for a PDF of {len(reader.pages)} pages")
     writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # cloning does not keep the version
     _stamp_pages(writer, list(writer.pages), _clean_all(texts), paper, where)
     digest = _digest(pdf, repr(texts), paper, where)
     original = reader.trailer.get("/ID")
@@ -241,7 +242,9 @@ def _stamp_pages(
         return
     _check_sizes(((i, pages[i]) for i in stamped), paper, "the PDF")
     distinct = tuple(dict.fromkeys(stamped.values()))
-    rendered = _reader(_render(distinct, paper, _box(where, paper), _IDENTIFIER)).pages
+    overlay_pdf = _reader(_render(distinct, paper, _box(where, paper), _IDENTIFIER))
+    writer.pdf_header = max(writer.pdf_header, overlay_pdf.pdf_header)
+    rendered = overlay_pdf.pages
     overlays = dict(zip(distinct, rendered, strict=True))
     for overlay in rendered:
         _mark_as_artifact(overlay)
