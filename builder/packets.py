@@ -90,11 +90,14 @@ def _packet(
     parts = [Part(pdf, title) for pdf, title in zip(lessons, titles, strict=True)]
     if bundle.cover:
         cover = _cover(bundle, titles, [0] * len(titles), variant, version, layout)
-        for _ in range(2):  # the cover's own length moves the lessons' start pages
+        while True:  # the cover's own length moves the lessons' start pages
             padded = padded_page_counts([page_count(cover), *counts], duplex)
             starts = [1 + sum(padded[: i + 1]) for i in range(len(lessons))]
-            cover = _cover(bundle, titles, starts, variant, version, layout)
-        parts.insert(0, Part(cover, "Cover", keep_outline=False))
+            numbered = _cover(bundle, titles, starts, variant, version, layout)
+            if page_count(numbered) == page_count(cover):
+                break
+            cover = numbered
+        parts.insert(0, Part(numbered, "Cover", keep_outline=False))
     total = sum(padded_page_counts([page_count(p.pdf) for p in parts], duplex))
     title = bundle.bundle.title + (" — Answer key" if variant == "key" else "")
     return combine(

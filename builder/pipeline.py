@@ -125,12 +125,7 @@ def plan(result: Result, options: BuildOptions) -> list[Document]:
             options.key,
             options.html,
         )
-    for bundle in result.bundles:
-        bundle = _with_options(bundle, options)
-        layouts = _layouts(
-            options.paper or bundle.bundle.paper or "letter",
-            options.large_print or bundle.bundle.large_print,
-        )
+    for bundle, layouts in _bundles(result.bundles, options):
         for source in bundle.entries:
             documents += lesson_documents(
                 source,
@@ -148,6 +143,14 @@ def plan(result: Result, options: BuildOptions) -> list[Document]:
 def lesson_view(source: LessonSource, options: BuildOptions):
     """The render context of a lesson as a build with `options` prints it."""
     return jobs.lesson_view(source, Layout(options.paper or "letter", options.large_print))
+
+
+def _bundles(bundles: list[BundleSource], options: BuildOptions):
+    """Each bundle as this build prints it, with its layouts (command line first)."""
+    for bundle in bundles:
+        bundle = _with_options(bundle, options)
+        paper = options.paper or bundle.bundle.paper or "letter"
+        yield bundle, _layouts(paper, options.large_print or bundle.bundle.large_print)
 
 
 def _with_options(bundle: BundleSource, options: BuildOptions) -> BundleSource:
@@ -192,12 +195,7 @@ def _stage_packets(
     from .packets import packet_files
 
     staged = []
-    for bundle in bundles:
-        bundle = _with_options(bundle, options)
-        layouts = _layouts(
-            options.paper or bundle.bundle.paper or "letter",
-            options.large_print or bundle.bundle.large_print,
-        )
+    for bundle, layouts in _bundles(bundles, options):
         for packet in packet_files(bundle, pdfs, layouts, options.key):
             staged.append(_stage(staging, packet.name, packet.data, packet.pages))
     return staged
