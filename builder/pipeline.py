@@ -16,15 +16,16 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import jobs
-from .bundles import BundleSource
 from .discover import load_all
 from .errors import LessonError, Problem, errors_in
-from .jobs import Document, Layout, bundle_header, lesson_documents
 from .letters import letter
-from .load import LessonSource
-from .theme import builtin_roots, stylesheet_paths
+
+if TYPE_CHECKING:  # rendering modules load only when something is rendered (fast `check`)
+    from .bundles import BundleSource
+    from .jobs import Document, Layout
+    from .load import LessonSource
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,8 @@ def build(paths: Iterable[Path], options: BuildOptions) -> Result:
 
 def plan(result: Result, options: BuildOptions) -> list[Document]:
     """Every document to render: each lesson, and each lesson as printed in each bundle."""
+    from .jobs import bundle_header, lesson_documents
+
     documents = []
     for source in result.lessons:
         documents += lesson_documents(
@@ -142,6 +145,9 @@ def plan(result: Result, options: BuildOptions) -> list[Document]:
 
 def lesson_view(source: LessonSource, options: BuildOptions):
     """The render context of a lesson as a build with `options` prints it."""
+    from . import jobs
+    from .jobs import Layout
+
     return jobs.lesson_view(source, Layout(options.paper or "letter", options.large_print))
 
 
@@ -162,6 +168,8 @@ def _with_options(bundle: BundleSource, options: BuildOptions) -> BundleSource:
 
 
 def _layouts(paper: str, large_print: bool) -> list[Layout]:
+    from .jobs import Layout
+
     return [Layout(paper)] + ([Layout(paper, large_print=True)] if large_print else [])
 
 
@@ -170,6 +178,8 @@ def _versions(count: int) -> list[str]:
 
 
 def _render(document: Document, options: BuildOptions):
+    from . import jobs
+
     return jobs.render(document)
 
 
@@ -207,6 +217,7 @@ def _stage_assets(
     """Copy the stylesheets and images beside each lesson's HTML so the pages work offline."""
     from .documents import image_asset
     from .sandbox import checked_path
+    from .theme import builtin_roots, stylesheet_paths
 
     staged = []
     for source in lessons:
