@@ -25,7 +25,6 @@ class Loaded:
     lessons: list[LessonSource] = field(default_factory=list)  # built on their own
     bundles: list[BundleSource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    invalid: int = 0  # lessons and bundles with errors
 
 
 def find_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Problem]]:
@@ -90,7 +89,6 @@ def load_all(paths: Iterable[Path]) -> Loaded:
         loaded.problems += lesson_problems
         if source is None:
             invalid.add(folder.name)
-            loaded.invalid += 1
             continue
         if source.slug in by_slug:
             loaded.problems.append(
@@ -108,9 +106,7 @@ def load_all(paths: Iterable[Path]) -> Loaded:
     for path in bundle_paths:
         bundle, bundle_problems = load_bundle(path, by_slug, invalid)
         loaded.problems += bundle_problems
-        if bundle is None:
-            loaded.invalid += 1
-        else:
+        if bundle is not None:
             loaded.bundles.append(bundle)
     return loaded
 

@@ -131,7 +131,7 @@ class _WordWalk:
 
 
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015"
-_PIECES = re.compile(r"\s+|[^\s\-\u2010-\u2015]*[\-\u2010-\u2015]+|[^\s\-\u2010-\u2015]+")
+_PIECES = re.compile(rf"\s+|{_WORD_PIECE.pattern}")  # spaces, or the words count_words counts
 
 
 @dataclass(frozen=True)

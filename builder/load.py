@@ -36,7 +36,6 @@ class LessonSource:
     question_ids: list[str]
     reading_texts: dict[str, str] = field(default_factory=dict)  # reading id -> Markdown
     original_texts: dict[str, str] = field(default_factory=dict)  # unmodified excerpts
-    warnings: list[Problem] = field(default_factory=list)
 
 
 def project_root(lesson_folder: Path) -> Path:
@@ -100,7 +99,6 @@ def load_lesson(folder: Path) -> tuple[LessonSource | None, list[Problem]]:
         question_ids=checked.question_ids,
         reading_texts=checked.reading_texts,
         original_texts=checked.original_texts,
-        warnings=[p for p in problems if p.severity == "warning"],
     )
     return source, problems
 

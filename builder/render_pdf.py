@@ -25,13 +25,12 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import LessonError, Problem
-from .sandbox import Refused, checked_path
+from .sandbox import MAX_IMAGE_BYTES, Refused, checked_path
 
 # fontTools stamps subset fonts with the current time unless this is set (SPEC §4).
 os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 
 PAPER_CSS = {"letter": "@page { size: letter; }", "a4": "@page { size: A4; }"}
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
 class _RefusedURL(FatalURLFetchingError):

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from .errors import display_path
 
+MAX_IMAGE_BYTES = 20 * 1024 * 1024  # SPEC §2: images up to 20 MB
+
 
 class Refused(Exception):
     """A path or URL the build will not read; the message says why."""

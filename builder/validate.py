@@ -20,7 +20,7 @@ from . import text
 from .errors import Problem
 from .letters import letter, letter_index
 from .models import Event, Lesson, Question, Reading
-from .sandbox import Refused, checked_path, read_text_checked
+from .sandbox import MAX_IMAGE_BYTES, Refused, checked_path, read_text_checked
 from .theme import builtin_roots
 from .yamlfile import MAX_FILE_BYTES, SourceMap
 
@@ -286,7 +286,6 @@ def _check_refs(value: str | list | None, loc: tuple, anchors: dict, problem) ->
 
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000
 
 
