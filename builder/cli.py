@@ -78,6 +78,18 @@ def build(
     seed: Annotated[
         int | None, typer.Option("--seed", help="Shuffle seed for versions [default: 1].")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild everything, even files that are up to date.")
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Documents rendered at once [default: one per core]."
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only problems, no progress or summary.")
+    ] = False,
 ):
     """Build student handouts and answer keys as PDFs.
 
@@ -98,6 +110,8 @@ def build(
         large_print=large_print,
         versions=versions,
         seed=seed,
+        force=force,
+        jobs=jobs,
     )
     started = time.perf_counter()
     result = _run(lambda: run_build(_paths(paths), options))
@@ -164,6 +178,34 @@ def new(
         f"Created {display_path(path)}\n"
         f"Edit it, then run: lessonpack build {display_path(path.parent)}"
     )
+
+
+@app.command()
+def serve(
+    paths: Paths = None,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (others can connect if not local).")
+    ] = "127.0.0.1",
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the preview in your web browser.")
+    ] = False,
+):
+    """Preview lessons in your web browser; pages update each time you save a file.
+
+    Example: lessonpack serve --open
+
+    Then open http://127.0.0.1:8000. Press Ctrl-C to stop.
+    """
+    from .serve import run
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(
+            f"warning: serving on {host}: other computers on your network can see your "
+            "lessons. Use the default (127.0.0.1) to keep them private.",
+            err=True,
+        )
+    _run(lambda: run(_paths(paths), host=host, port=port, open_browser=open_browser))
 
 
 @app.command("list")

@@ -40,6 +40,8 @@ class BuildOptions:
     large_print: bool = False
     versions: int | None = None  # None: 1, or a bundle's own
     seed: int | None = None  # None: 1, or a bundle's own
+    force: bool = False  # rebuild everything, ignoring the build cache
+    jobs: int | None = None  # worker processes; None: one per core, 1: render in this process
 
 
 @dataclass
