@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pydantic
 
+from .discover import BUNDLE_SUFFIX
 from .errors import Problem
 from .letters import letter, letter_index
 from .load import LessonSource, problems_from_validation
@@ -25,7 +26,6 @@ from .sandbox import Refused, read_text_checked
 from .theme import builtin_roots
 from .yamlfile import MAX_FILE_BYTES, SourceMap, read_yaml
 
-BUNDLE_SUFFIX = ".bundle.yaml"
 MAX_ROSTER = 200
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -114,11 +115,19 @@ def build(
         jobs=jobs,
     )
     started = time.perf_counter()
-    result = _run(lambda: run_build(_paths(paths), options))
+    with _progress_bar(quiet) as progress:
+        result = _run(lambda: run_build(_paths(paths), options, progress=progress))
     _print_problems(result.problems)
+    if quiet:
+        return
     seconds = time.perf_counter() - started
-    typer.echo(f"Built {_count(result)} in {seconds:.1f} s:")
-    for output in result.outputs:
+    written = [output for output in result.outputs if not output.up_to_date]
+    fresh = len(result.outputs) - len(written)
+    summary = f"Built {len(written)} file{'s' if len(written) != 1 else ''}"
+    if fresh:
+        summary += f", {fresh} up to date"
+    typer.echo(f"{summary} in {seconds:.1f} s" + (":" if written else "."))
+    for output in written:
         pages = f"  ({output.pages} page{'s' if output.pages != 1 else ''})" if output.pages else ""
         typer.echo(f"  {display_path(output.path)}{pages}")
 
@@ -252,6 +261,42 @@ def list_lessons(paths: Paths = None):
     folders = folders or bundle_files
     if not folders:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _progress_bar(quiet: bool):
+    """A Rich progress bar on a terminal; nothing when quiet or writing to a file or CI log."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+    class _Reporter:
+        task = None
+
+        def planned(self, steps: int) -> None:
+            if steps:
+                bar.start()
+                self.task = bar.add_task("Rendering", total=steps)
+
+        def done(self, what: str) -> None:
+            if self.task is not None:
+                bar.update(self.task, advance=1, description=f"Rendering {what}")
+
+    try:
+        yield _Reporter()
+    finally:
+        bar.stop()
 
 
 def _count(result) -> str:

@@ -11,12 +11,16 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .bundles import BUNDLE_SUFFIX, BundleSource, load_bundle
 from .errors import Problem
-from .load import LESSON_FILE, LessonSource, load_lesson
-from .yamlfile import read_yaml
 
+if TYPE_CHECKING:  # loading needs pydantic; finding inputs (a no-op rebuild) does not
+    from .bundles import BundleSource
+    from .load import LessonSource
+
+LESSON_FILE = "lesson.yaml"
+BUNDLE_SUFFIX = ".bundle.yaml"
 SKIP_DIRS = {"dist", "node_modules", "__pycache__", "templates", "styles"}
 
 
@@ -78,6 +82,9 @@ def _search(folder: Path) -> tuple[list[Path], list[Path]]:
 
 def load_all(paths: Iterable[Path]) -> Loaded:
     """Load and validate every lesson and bundle named by `paths`, collecting all problems."""
+    from .bundles import load_bundle
+    from .load import load_lesson
+
     folders, bundle_paths, problems = find_inputs(paths)
     loaded = Loaded(problems=problems)
     by_slug: dict[str, LessonSource] = {}
@@ -113,6 +120,8 @@ def load_all(paths: Iterable[Path]) -> Loaded:
 
 def _named_lessons(bundle_path: Path) -> list[Path]:
     """Lesson folders beside a bundle that it names (read loosely; load_bundle checks)."""
+    from .yamlfile import read_yaml
+
     data, _, _ = read_yaml(bundle_path)
     entries = data.get("lessons") if isinstance(data, dict) else None
     names = [

@@ -53,6 +53,9 @@ class LessonError(Exception):
         self.problems = problems
         super().__init__("\n".join(p.format() for p in problems))
 
+    def __reduce__(self):  # raised in a worker process, re-raised in the main one
+        return (LessonError, (self.problems,))
+
 
 def errors_in(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]

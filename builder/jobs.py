@@ -8,6 +8,7 @@ bundle's header on every page; packets.py combines them afterwards.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .assemble import assemble, needs_measuring
 from .bundles import BundleSource
@@ -42,37 +43,67 @@ class Document:
     version: str = ""
 
 
-def lesson_documents(
-    source: LessonSource,
-    layouts: list[Layout],
-    versions: list[str],
-    seed: int,
-    key: bool,
-    html: bool,
-    folder: str | None = None,
-    header: str = "",
-) -> list[Document]:
-    """The documents of one lesson: `folder` is where they go (default: its slug)."""
-    documents = []
-    folder = folder or source.slug
-    for layout in layouts:
-        lines = _measure(source, layout) if needs_measuring(source) else None
-        for version in versions:
-            view = assemble(
-                source,
-                version=version,
-                seed=seed,
-                lines=lines,
-                header=header,
-                large_print=layout.large_print,
+@dataclass(frozen=True, eq=False)  # compared by identity: each group is planned once
+class Group:
+    """One lesson printed in one layout by one build: every version, student sheet and key.
+
+    The unit of planning and of the build cache: its documents share one measuring
+    pass, and its cache key is known before anything is rendered.
+    """
+
+    source: LessonSource
+    layout: Layout
+    versions: tuple[str, ...]
+    seed: int
+    key: bool
+    html: bool
+    folder: str  # where its files go, relative to the output folder
+    header: str = ""  # a bundle's class line, printed on every page
+    bundle_path: Path | None = None  # the bundle that prints it (its options select content)
+
+    def names(self) -> list[tuple[str, str, str]]:
+        """(output name without extension, variant, version) of each document, in order."""
+        variants = VARIANTS if self.key else VARIANTS[:1]
+        return [
+            (
+                f"{self.folder}/{self.source.slug}-{variant}{self.layout.suffix}"
+                f"{'-' + version if version else ''}",
+                variant,
+                version,
             )
-            for variant in VARIANTS if key else VARIANTS[:1]:
-                name = (
-                    f"{folder}/{source.slug}-{variant}{layout.suffix}"
-                    f"{'-' + version if version else ''}"
-                )
-                documents.append(_document(source, view, variant, name, layout, html, version))
-    return documents
+            for version in self.versions
+            for variant in variants
+        ]
+
+    @property
+    def needs_measuring(self) -> bool:
+        return needs_measuring(self.source)
+
+    def measure_job(self):
+        """The line-measuring pass (line_numbers.py) as a PdfJob, or None if not needed."""
+        if not self.needs_measuring:
+            return None
+        view = assemble(self.source, measuring=True, large_print=self.layout.large_print)
+        html = render_html(view, self.source.root, show_answers=False, paper=self.layout.paper)
+        return pdf_job(self.source, html, "measure", self.layout)
+
+    def documents(self, lines) -> list[Document]:
+        """Every document of the group as HTML, given the measured lines (or None)."""
+        views = {
+            version: assemble(
+                self.source,
+                version=version,
+                seed=self.seed,
+                lines=lines,
+                header=self.header,
+                large_print=self.layout.large_print,
+            )
+            for version in self.versions
+        }
+        return [
+            _document(self.source, views[version], variant, name, self.layout, self.html, version)
+            for name, variant, version in self.names()
+        ]
 
 
 def bundle_header(bundle: BundleSource) -> str:
@@ -108,18 +139,11 @@ def _document(
 
 
 def _measure(source: LessonSource, layout: Layout):
-    """The line-measuring pass (line_numbers.py), once per lesson and layout."""
+    """The line-measuring pass in this process (the preview and tests need a view)."""
     from .render_pdf import measure_lines
 
-    view = assemble(source, measuring=True, large_print=layout.large_print)
-    html = render_html(view, source.root, show_answers=False, paper=layout.paper)
-    return measure_lines(pdf_job(source, html, "measure", layout))
-
-
-def render(document: Document):
-    from .render_pdf import render_pdf  # WeasyPrint is imported only to render
-
-    return render_pdf(pdf_job(document.source, document.html, document.name, document.layout))
+    group = Group(source, layout, ("",), 1, key=False, html=False, folder=source.slug)
+    return measure_lines(group.measure_job())
 
 
 def pdf_job(source: LessonSource, html: str, identifier: str, layout: Layout):

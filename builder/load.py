@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pydantic
 
+from .discover import LESSON_FILE
 from .errors import Problem
 from .models import MAX_EVENTS, MAX_QUESTIONS, MAX_READINGS, Lesson
 from .yamlfile import Loc, SourceMap, read_yaml
 
-LESSON_FILE = "lesson.yaml"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 

@@ -1,10 +1,12 @@
 """The whole build: load -> validate -> assemble -> HTML -> PDF -> combine -> write.
 
 Everything is gathered before anything is written: every lesson and bundle is loaded
-and validated first (all problems reported together), then every document is
-rendered into a staging folder inside the output folder, and only when all of them
-succeeded are the files moved into place (SPEC §3). A failed build leaves earlier
-outputs exactly as they were.
+and validated first (all problems reported together), then every document is made —
+from the build cache when its inputs are unchanged (cache.py, keys.py), otherwise
+rendered on every core (workers.py) — and only when all of them succeeded are the
+changed files moved into place through a staging folder (SPEC §3). A failed build
+leaves earlier outputs exactly as they were; a rebuild where nothing changed stops
+after comparing file stamps (manifest.py).
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from concurrent.futures import Executor
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .discover import load_all
 from .errors import LessonError, Problem, errors_in
@@ -24,7 +28,8 @@ from .letters import letter
 
 if TYPE_CHECKING:  # rendering modules load only when something is rendered (fast `check`)
     from .bundles import BundleSource
-    from .jobs import Document, Layout
+    from .cache import BuildCache, Entry
+    from .jobs import Group, Layout
     from .load import LessonSource
 
 log = logging.getLogger(__name__)
@@ -48,6 +53,17 @@ class BuildOptions:
 class Output:
     path: Path
     pages: int | None = None  # None for HTML and assets
+    up_to_date: bool = False  # already there with the same bytes: not written again
+
+
+class Progress(Protocol):
+    """How a long build tells its caller what it is doing (the CLI draws a bar)."""
+
+    def planned(self, steps: int) -> None:
+        """How many documents must be rendered (and bundles combined)."""
+
+    def done(self, what: str) -> None:
+        """One step finished; `what` names the document."""
 
 
 @dataclass
@@ -74,75 +90,99 @@ def check(paths: Iterable[Path], strict: bool = False) -> Result:
     and treat every warning as an error."""
     result = load(paths)
     if strict and not errors_in(result.problems):
-        for document in plan(result, BuildOptions()):
-            result.add(_render(document, BuildOptions()).layout_warnings)
+        from .workers import executor_for, render_groups
+
+        groups = plan(result, BuildOptions())
+        with executor_for(None, len(groups)) as executor:
+            entries, problems = render_groups(groups, executor)
+        result.add(problems)
+        for entry in entries.values():
+            result.add(entry.warnings)
     if strict:
         result.problems = [p.as_error() for p in result.problems]
     return result
 
 
-def build(paths: Iterable[Path], options: BuildOptions) -> Result:
+def build(
+    paths: Iterable[Path],
+    options: BuildOptions,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> Result:
     """Build every lesson's and bundle's PDFs (and HTML with `options.html`); all or nothing.
 
-    Raises LessonError carrying every problem when anything is invalid or cannot be
-    rendered; then nothing is written.
+    Documents whose inputs are unchanged come from the build cache; the rest render on
+    `executor` (default: a process pool of `options.jobs` workers). Raises LessonError
+    carrying every problem when anything is invalid or cannot be rendered; then
+    nothing is written.
     """
+    from . import manifest
+    from .cache import BuildCache
+    from .discover import find_inputs
+
+    paths = list(paths)
+    cache = BuildCache(options.out_dir, enabled=not options.force)
+    folders, bundle_files, found_problems = find_inputs(paths)
+    request = manifest.request_key(_request(options), folders, bundle_files)
+    if cache.enabled and not found_problems:
+        recorded = manifest.unchanged(cache.folder, request)
+        if recorded is not None:
+            return Result(
+                problems=recorded.warnings,
+                outputs=[Output(path, pages, up_to_date=True) for path, pages in recorded.outputs],
+            )
     result = load(paths)
     _stop_on_errors(result, options.strict)
-    documents = plan(result, options)
-    options.out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".lessonpack-staging-", dir=options.out_dir))
-    try:
-        staged: list[tuple[Path, Output]] = []
-        pdfs: dict[str, bytes] = {}
-        for document in documents:
-            rendered = _render(document, options)
-            result.add(rendered.layout_warnings)
-            pdfs[document.name] = rendered.data
-            staged.append(_stage(staging, f"{document.name}.pdf", rendered.data, rendered.pages))
-            if document.page_html is not None:
-                staged.append(_stage(staging, f"{document.name}.html", document.page_html.encode()))
-        if options.html:
-            staged += _stage_assets(staging, result.lessons, options.large_print)
-        staged += _stage_packets(staging, result.bundles, pdfs, options)
-        _stop_on_errors(result, options.strict)
-        for staged_path, output in staged:
-            final = options.out_dir / output.path
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged_path, final)
-            result.outputs.append(Output(final, output.pages))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    files = _make(result, options, cache, executor, progress)
+    _stop_on_errors(result, options.strict)
+    _write(files, options.out_dir, result)
+    manifest.record(
+        cache.folder,
+        request,
+        _inputs(result),
+        [s.root for s in _sources(result)],
+        [(output.path, output.pages) for output in result.outputs],
+        result.problems,
+    )
     return result
 
 
-def plan(result: Result, options: BuildOptions) -> list[Document]:
-    """Every document to render: each lesson, and each lesson as printed in each bundle."""
-    from .jobs import bundle_header, lesson_documents
+def plan(result: Result, options: BuildOptions) -> list[Group]:
+    """Every group of documents to make: each lesson, and each lesson as printed in each
+    bundle, in every layout."""
+    from .jobs import Group, bundle_header
 
-    documents = []
+    groups = []
     for source in result.lessons:
-        documents += lesson_documents(
-            source,
-            _layouts(options.paper or "letter", options.large_print),
-            _versions(options.versions or 1),
-            options.seed or 1,
-            options.key,
-            options.html,
-        )
+        for layout in _layouts(options.paper or "letter", options.large_print):
+            groups.append(
+                Group(
+                    source,
+                    layout,
+                    tuple(_versions(options.versions or 1)),
+                    options.seed or 1,
+                    options.key,
+                    options.html,
+                    folder=source.slug,
+                )
+            )
     for bundle, layouts in _bundles(result.bundles, options):
         for source in bundle.entries:
-            documents += lesson_documents(
-                source,
-                layouts,
-                bundle.versions,
-                bundle.bundle.seed,
-                options.key,
-                html=False,
-                folder=f"{bundle.name}/lessons",
-                header=bundle_header(bundle),
-            )
-    return documents
+            for layout in layouts:
+                groups.append(
+                    Group(
+                        source,
+                        layout,
+                        tuple(bundle.versions),
+                        bundle.bundle.seed,
+                        options.key,
+                        html=False,
+                        folder=f"{bundle.name}/lessons",
+                        header=bundle_header(bundle),
+                        bundle_path=bundle.path,
+                    )
+                )
+    return groups
 
 
 def lesson_view(source: LessonSource, options: BuildOptions):
@@ -179,12 +219,6 @@ def _versions(count: int) -> list[str]:
     return [letter(i) for i in range(count)] if count > 1 else [""]
 
 
-def _render(document: Document, options: BuildOptions):
-    from . import jobs
-
-    return jobs.render(document)
-
-
 def _stop_on_errors(result: Result, strict: bool) -> None:
     if strict:
         result.problems = [p.as_error() for p in result.problems]
@@ -192,47 +226,144 @@ def _stop_on_errors(result: Result, strict: bool) -> None:
         raise LessonError(result.problems)
 
 
-def _stage(
-    staging: Path, relative: str, data: bytes, pages: int | None = None
-) -> tuple[Path, Output]:
-    path = staging / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path, Output(Path(relative), pages)
+def _make(
+    result: Result,
+    options: BuildOptions,
+    cache: BuildCache,
+    executor: Executor | None,
+    progress: Progress | None,
+) -> dict[str, tuple[bytes, int | None]]:
+    """Every output file's bytes (and pages) by name: from the cache, or rendered."""
+    from .keys import Keys, group_slot, packets_slot
+    from .workers import executor_for, render_groups
+
+    keys = Keys()
+    groups = plan(result, options)
+    group_keys = {group: keys.group(group) for group in groups}
+    entries = {}
+    for group in groups:
+        entry = cache.get(group_slot(group), group_keys[group], group.source.root)
+        if entry is not None:
+            entries[group] = entry
+    todo = [group for group in groups if group not in entries]
+    packets = []
+    for bundle, layouts in _bundles(result.bundles, options):
+        mine = [group_keys[g] for g in groups if g.bundle_path == bundle.path]
+        slot = packets_slot(bundle, layouts[0].paper, len(layouts) > 1)
+        key = keys.packets(bundle, mine, options.key, slot)
+        packets.append((bundle, layouts, slot, key, cache.get(slot, key, bundle.root)))
+    steps = sum(len(g.names()) + g.needs_measuring for g in todo)
+    steps += sum(1 for *_, entry in packets if entry is None)
+    if progress:
+        progress.planned(steps)
+    with nullcontext(executor) if executor else executor_for(options.jobs, steps) as pool:
+        rendered, problems = render_groups(todo, pool, progress)
+    for group, entry in rendered.items():
+        cache.put(group_slot(group), group_keys[group], entry, group.source.root)
+    entries.update(rendered)
+    result.add(problems)
+    _stop_on_errors(result, options.strict)
+    files: dict[str, tuple[bytes, int | None]] = {}
+    for group in groups:
+        result.add(entries[group].warnings)
+        files.update(_named(entries[group]))
+    for bundle, layouts, slot, key, entry in packets:
+        if entry is None:
+            if progress:
+                progress.done(f"{bundle.name} (combining)")
+            entry = _packets(bundle, layouts, files, options.key)
+            cache.put(slot, key, entry, bundle.root)
+        files.update(_named(entry))
+    if options.html:
+        files.update(_assets(result.lessons, options.large_print))
+    return files
 
 
-def _stage_packets(
-    staging: Path, bundles: list[BundleSource], pdfs: dict[str, bytes], options: BuildOptions
-) -> list[tuple[Path, Output]]:
+def _named(entry: Entry) -> dict[str, tuple[bytes, int | None]]:
+    return {name: (data, entry.pages.get(name)) for name, data in entry.files.items()}
+
+
+def _packets(bundle: BundleSource, layouts: list[Layout], files: dict, key: bool) -> Entry:
+    from .cache import Entry
     from .packets import packet_files
 
-    staged = []
-    for bundle, layouts in _bundles(bundles, options):
-        for packet in packet_files(bundle, pdfs, layouts, options.key):
-            staged.append(_stage(staging, packet.name, packet.data, packet.pages))
-    return staged
+    pdfs = {name.removesuffix(".pdf"): data for name, (data, _) in files.items()}
+    entry = Entry()
+    for packet in packet_files(bundle, pdfs, layouts, key):
+        entry.files[packet.name] = packet.data
+        entry.pages[packet.name] = packet.pages
+    return entry
 
 
-def _stage_assets(
-    staging: Path, lessons: list[LessonSource], large_print: bool
-) -> list[tuple[Path, Output]]:
-    """Copy the stylesheets and images beside each lesson's HTML so the pages work offline."""
+def _write(files: dict[str, tuple[bytes, int | None]], out_dir: Path, result: Result) -> None:
+    """Move the changed files into place through a staging folder; leave the rest alone,
+    so a PDF viewer showing an unchanged handout is not disturbed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".lessonpack-staging-", dir=out_dir))
+    try:
+        staged = []
+        for name, (data, pages) in files.items():
+            final = out_dir / name
+            if _same_bytes(final, data):
+                result.outputs.append(Output(final, pages, up_to_date=True))
+                continue
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            staged.append((path, final, pages))
+        for path, final, pages in staged:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, final)
+            result.outputs.append(Output(final, pages))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _assets(lessons: list[LessonSource], large_print: bool) -> dict[str, tuple[bytes, None]]:
+    """The stylesheets and images beside each lesson's HTML, so the pages work offline."""
     from .documents import image_asset
     from .sandbox import checked_path
     from .theme import builtin_roots, stylesheet_paths
 
-    staged = []
+    files = {}
     for source in lessons:
         roots = [source.root, *builtin_roots()]
         for css in stylesheet_paths(source.root, large_print):
-            checked = checked_path(css, roots)
-            staged.append(_stage(staging, f"{source.slug}/{css.name}", checked.read_bytes()))
+            files[f"{source.slug}/{css.name}"] = (checked_path(css, roots).read_bytes(), None)
         for reading in source.lesson.readings:
             for image in reading.images:
                 checked = checked_path(source.folder / image.file, roots)
-                staged.append(
-                    _stage(
-                        staging, f"{source.slug}/{image_asset(image.file)}", checked.read_bytes()
-                    )
-                )
-    return staged
+                files[f"{source.slug}/{image_asset(image.file)}"] = (checked.read_bytes(), None)
+    return files
+
+
+def _sources(result: Result) -> list[LessonSource]:
+    return [*result.lessons, *(s for b in result.bundles for s in b.entries)]
+
+
+def _inputs(result: Result) -> list[Path]:
+    """Every file this build read, for the no-op fast path (manifest.py)."""
+    from .keys import lesson_files, theme_files
+
+    files = [f for source in _sources(result) for f in lesson_files(source)]
+    for bundle in result.bundles:
+        files.append(bundle.path)
+        if bundle.bundle.roster:
+            files.append(bundle.path.parent / bundle.bundle.roster)
+    files += [f for root in {s.root for s in _sources(result)} for f in theme_files(root)]
+    return files
+
+
+def _request(options: BuildOptions) -> dict:
+    """The options that change what is built (not where, how fast, or whether cached)."""
+    fields = asdict(options)
+    for name in ("out_dir", "force", "jobs"):
+        fields.pop(name)
+    return fields

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .load import LESSON_FILE, SLUG
+from .discover import LESSON_FILE
+from .load import SLUG
 
 LESSON_YAML = """\
 # A lessonpack lesson. Build it with:  lessonpack build lessons/{slug}

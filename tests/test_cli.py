@@ -15,11 +15,12 @@ def test_build_writes_student_and_key_pdfs(project, cli):
     result = cli("build")
     assert result.exit_code == 0, result.output
     out = project / "dist" / SLUG
-    assert "Built 1 lesson" in result.stdout
+    assert "Built 2 files in" in result.stdout
     for name in (f"{SLUG}-student.pdf", f"{SLUG}-key.pdf"):
         assert f"dist/{SLUG}/{name}" in result.stdout
         assert len(PdfReader(out / name).pages) >= 3
-    assert sorted(p.name for p in (project / "dist").iterdir()) == [SLUG]  # no staging left
+    # no staging folder left; the build cache is hidden beside the lesson
+    assert sorted(p.name for p in (project / "dist").iterdir()) == [".lessonpack-cache", SLUG]
 
 
 def test_build_a4_into_another_folder_without_key(project, cli):

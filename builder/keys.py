@@ -1,0 +1,163 @@
+"""What each output depends on, as a hash: the build cache's keys.
+
+A key must change whenever anything that could change the printed page changes —
+the lesson's files and images, the bundle file (its question subsets and class
+line), the roster, the project's templates and styles, lessonpack's own code and
+the rendering libraries, the paper size and the build options — and must not
+change otherwise, so an unchanged lesson is never rendered twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .bundles import BundleSource
+    from .jobs import Group
+    from .load import LessonSource
+
+FORMAT = 1  # bump when the meaning of a key or the cache layout changes
+LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "jinja2", "markdown", "nh3", "pypdf", "pydantic")
+
+
+def digest(*parts: object) -> str:
+    """A key from plain parts (strings, numbers, lists, dicts), stable across runs."""
+    text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def files_digest(paths: Iterable[Path], base: Path) -> list[tuple[str, str]]:
+    """(path relative to base, content hash) of each file; a missing file hashes as ''."""
+    found = []
+    for path in sorted(set(paths)):
+        try:
+            name = str(path.relative_to(base))
+        except ValueError:
+            name = str(path)
+        try:
+            found.append((name, file_digest(path)))
+        except OSError:
+            found.append((name, ""))
+    return found
+
+
+@cache
+def code_fingerprint() -> str:
+    """lessonpack's version, code and built-in theme, and the rendering libraries'
+    versions: a change to any of them may change every page, so it changes every key."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+
+    package = Path(__file__).parent
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = None
+    builtin = builtin_theme_root()
+    return digest(
+        FORMAT,
+        __version__,
+        versions,
+        files_digest(package.glob("*.py"), package),
+        files_digest(theme_files(builtin), builtin),
+    )
+
+
+def builtin_theme_root() -> Path:
+    """The folder holding the built-in templates/ and styles/ (wheel or source tree)."""
+    packaged = Path(__file__).parent
+    return packaged if (packaged / "templates").is_dir() else packaged.parent
+
+
+def theme_files(root: Path) -> list[Path]:
+    """The template and style files under `root` (a project or the built-in theme)."""
+    files = []
+    for folder in ("templates", "styles"):
+        for dirpath, dirnames, filenames in os.walk(root / folder):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            files += [Path(dirpath) / f for f in sorted(filenames) if not f.startswith(".")]
+    return files
+
+
+def lesson_files(source: LessonSource) -> list[Path]:
+    """Every file a lesson's pages are made from: lesson.yaml, readings, originals, images."""
+    files = [source.yaml_path]
+    for reading in source.lesson.readings:
+        files += [source.folder / f for f in (reading.file, reading.original_file) if f]
+        files += [source.folder / image.file for image in reading.images]
+    return files
+
+
+class Keys:
+    """Keys for one build; a project's theme is hashed once however many lessons use it."""
+
+    def __init__(self) -> None:
+        self._themes: dict[Path, list] = {}
+
+    def theme(self, root: Path) -> list:
+        if root not in self._themes:
+            self._themes[root] = files_digest(theme_files(root), root)
+        return self._themes[root]
+
+    def group(self, group: Group) -> str:
+        source = group.source
+        return digest(
+            "group",
+            code_fingerprint(),
+            self.theme(source.root),
+            files_digest(lesson_files(source), source.folder),
+            _bundle_file(group.bundle_path),
+            [group.layout.paper, group.layout.large_print],
+            group.versions,
+            group.seed,
+            group.key,
+            group.html,
+            group.folder,
+            group.header,
+        )
+
+    def packets(self, bundle: BundleSource, group_keys: list[str], key: bool, slot: str) -> str:
+        roster = bundle.path.parent / bundle.bundle.roster if bundle.bundle.roster else None
+        return digest(
+            "packets",
+            code_fingerprint(),
+            self.theme(bundle.root),
+            _bundle_file(bundle.path),
+            _bundle_file(roster),
+            group_keys,
+            key,
+            slot,
+        )
+
+
+def _bundle_file(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return file_digest(path)
+    except OSError:
+        return ""
+
+
+def group_slot(group: Group) -> str:
+    """Which output a group's entries belong to: newer entries replace older ones."""
+    layout = group.layout
+    return f"group:{group.folder}/{group.source.slug}{layout.suffix}:{layout.paper}"
+
+
+def packets_slot(bundle: BundleSource, paper: str, large_print: bool) -> str:
+    return f"packets:{bundle.name}:{paper}:{large_print}"
