@@ -378,3 +378,20 @@ def test_quiet_prints_nothing_but_problems(two_lessons, cli):
     result = cli("build")  # not a terminal: a summary, and no progress bar drawn
     assert result.stdout.startswith("Built 0 files, 4 up to date in ")
     assert result.stderr == ""
+
+
+def test_a_dask_cluster_can_render_the_documents(two_lessons):
+    """The README's example: a district office spreads the work over Dask workers."""
+    from distributed import Client, LocalCluster
+
+    reference = two_lessons / "dist-here"
+    build([two_lessons / "lessons"], BuildOptions(out_dir=reference, jobs=1))
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True) as cluster:
+        with Client(cluster) as client:
+            build(
+                [two_lessons / "lessons"],
+                BuildOptions(out_dir=two_lessons / "dist"),
+                client.get_executor(),
+            )
+    for name in ("alpha/alpha-student.pdf", "beta/beta-key.pdf"):
+        assert (two_lessons / "dist" / name).read_bytes() == (reference / name).read_bytes()
