@@ -12,9 +12,6 @@ after comparing file stamps (manifest.py).
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from concurrent.futures import Executor
 from contextlib import nullcontext
@@ -25,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 from .discover import load_all
 from .errors import LessonError, Problem, errors_in
 from .letters import letter
+from .write import Output, assets, write_changed
 
 if TYPE_CHECKING:  # rendering modules load only when something is rendered (fast `check`)
     from .bundles import BundleSource
@@ -47,13 +45,6 @@ class BuildOptions:
     seed: int | None = None  # None: 1, or a bundle's own
     force: bool = False  # rebuild everything, ignoring the build cache
     jobs: int | None = None  # worker processes; None: one per core, 1: render in this process
-
-
-@dataclass
-class Output:
-    path: Path
-    pages: int | None = None  # None for HTML and assets
-    up_to_date: bool = False  # already there with the same bytes: not written again
 
 
 class Progress(Protocol):
@@ -135,7 +126,7 @@ def build(
     _stop_on_errors(result, options.strict)
     files = _make(result, options, cache, executor, progress)
     _stop_on_errors(result, options.strict)
-    _write(files, options.out_dir, result)
+    result.outputs += write_changed(files, options.out_dir)
     manifest.record(
         cache.folder,
         request,
@@ -275,7 +266,7 @@ def _make(
             cache.put(slot, key, entry, bundle.root)
         files.update(_named(entry))
     if options.html:
-        files.update(_assets(result.lessons, options.large_print))
+        files.update(assets(result.lessons, options.large_print))
     return files
 
 
@@ -293,55 +284,6 @@ def _packets(bundle: BundleSource, layouts: list[Layout], files: dict, key: bool
         entry.files[packet.name] = packet.data
         entry.pages[packet.name] = packet.pages
     return entry
-
-
-def _write(files: dict[str, tuple[bytes, int | None]], out_dir: Path, result: Result) -> None:
-    """Move the changed files into place through a staging folder; leave the rest alone,
-    so a PDF viewer showing an unchanged handout is not disturbed."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".lessonpack-staging-", dir=out_dir))
-    try:
-        staged = []
-        for name, (data, pages) in files.items():
-            final = out_dir / name
-            if _same_bytes(final, data):
-                result.outputs.append(Output(final, pages, up_to_date=True))
-                continue
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            staged.append((path, final, pages))
-        for path, final, pages in staged:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, final)
-            result.outputs.append(Output(final, pages))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _assets(lessons: list[LessonSource], large_print: bool) -> dict[str, tuple[bytes, None]]:
-    """The stylesheets and images beside each lesson's HTML, so the pages work offline."""
-    from .documents import image_asset
-    from .sandbox import checked_path
-    from .theme import builtin_roots, stylesheet_paths
-
-    files = {}
-    for source in lessons:
-        roots = [source.root, *builtin_roots()]
-        for css in stylesheet_paths(source.root, large_print):
-            files[f"{source.slug}/{css.name}"] = (checked_path(css, roots).read_bytes(), None)
-        for reading in source.lesson.readings:
-            for image in reading.images:
-                checked = checked_path(source.folder / image.file, roots)
-                files[f"{source.slug}/{image_asset(image.file)}"] = (checked.read_bytes(), None)
-    return files
 
 
 def _sources(result: Result) -> list[LessonSource]:
