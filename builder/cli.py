@@ -361,4 +361,8 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # before a command's own handling began (while starting up)
+        typer.echo("Interrupted; earlier outputs are unchanged.", err=True)
+        raise SystemExit(130) from None

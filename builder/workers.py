@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -81,54 +82,96 @@ def render_groups(
 ) -> tuple[dict[Group, Entry], list[Problem]]:
     """Render every document of every group; returns the entries of the groups that
     rendered and the problems of those that could not (all of them, not the first)."""
-    from .cache import Entry
+    run = _Run(executor, progress)
+    with _ctrl_c_between_documents() as run.stop_if_interrupted:
+        for group in groups:
+            run.start(group)
+        run.finish()
+    for entry in run.entries.values():  # the same order whichever worker finished first
+        entry.warnings.sort(key=_problem_order)
+    problems = [p for group_problems in run.failed.values() for p in group_problems]
+    return {g: e for g, e in run.entries.items() if g not in run.failed}, problems
 
-    entries: dict[Group, Entry] = {g: Entry() for g in groups}
-    failed: dict[Group, list[Problem]] = {}
-    pending: dict[Future, tuple[Group, str | None]] = {}
 
-    def start(group: Group, lines=None, measured: bool = False) -> None:
+class _Run:
+    """The state of one render_groups call: what is submitted, made and failed."""
+
+    def __init__(self, executor: Executor, progress: Progress | None):
+        self.executor = executor
+        self.progress = progress
+        self.entries: dict[Group, Entry] = {}
+        self.failed: dict[Group, list[Problem]] = {}
+        self.pending: dict[Future, tuple[Group, str | None]] = {}
+        self.stop_if_interrupted: Callable[[], None] = lambda: None
+
+    def start(self, group: Group, lines=None, measured: bool = False) -> None:
         """Submit a group's measuring pass, or once measured, its documents."""
+        from .cache import Entry
         from .jobs import pdf_job
 
+        entry = self.entries.setdefault(group, Entry())
         try:
             measure = None if measured else group.measure_job()
             if measure is not None:
-                pending[executor.submit(measure_task, measure)] = (group, None)
+                self._submit(measure_task, measure, group, None)
                 return
             for document in group.documents(lines):  # templates run here, in this process
                 job = pdf_job(document.source, document.html, document.name, document.layout)
-                pending[executor.submit(render_task, job)] = (group, document.name)
+                self._submit(render_task, job, group, document.name)
                 if document.page_html is not None:
-                    entries[group].files[f"{document.name}.html"] = document.page_html.encode()
+                    entry.files[f"{document.name}.html"] = document.page_html.encode()
         except LessonError as exc:
-            failed.setdefault(group, []).extend(exc.problems)
+            self.failed.setdefault(group, []).extend(exc.problems)
 
-    for group in groups:
-        start(group)
-    while pending:
-        future = next(as_completed(list(pending)))
-        group, name = pending.pop(future)
-        if progress:
-            progress.done(name or f"{group.folder}/{group.source.slug} (measuring)")
+    def finish(self) -> None:
+        while self.pending:
+            finished, _ = wait(list(self.pending), timeout=0.2, return_when=FIRST_COMPLETED)
+            self.stop_if_interrupted()
+            for future in finished:
+                self._collect(future, *self.pending.pop(future))
+
+    def _submit(self, task, job, group: Group, name: str | None) -> None:
+        self.pending[self.executor.submit(task, job)] = (group, name)
+        self.stop_if_interrupted()  # an InlineExecutor has just rendered the document
+
+    def _collect(self, future: Future, group: Group, name: str | None) -> None:
+        """Take one finished task; a finished measuring pass starts its group's documents."""
+        if self.progress:
+            self.progress.done(name or f"{group.folder}/{group.source.slug} (measuring)")
         try:
             outcome = future.result()
         except LessonError as exc:
-            failed.setdefault(group, []).extend(exc.problems)
-            continue
-        if group in failed:
-            continue
+            self.failed.setdefault(group, []).extend(exc.problems)
+            return
+        if group in self.failed:
+            return
         if name is None:
-            start(group, outcome, measured=True)
-            continue
-        entry = entries[group]
+            self.start(group, outcome, measured=True)
+            return
+        entry = self.entries[group]
         entry.files[f"{name}.pdf"] = outcome.data
         entry.pages[f"{name}.pdf"] = outcome.pages
         entry.warnings += [w for w in outcome.layout_warnings if w not in entry.warnings]
-    for entry in entries.values():  # the same order whichever worker finished first
-        entry.warnings.sort(key=_problem_order)
-    problems = [p for group_problems in failed.values() for p in group_problems]
-    return {g: e for g, e in entries.items() if g not in failed}, problems
+
+
+@contextmanager
+def _ctrl_c_between_documents() -> Iterator[Callable[[], None]]:
+    """Note Ctrl-C and stop at the next document boundary. Raised at once, it could land
+    in one of WeasyPrint's C callbacks, where Python prints it and carries on."""
+    caught: list[int] = []
+
+    def stop_if_interrupted() -> None:
+        if caught:
+            raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield stop_if_interrupted  # signals only reach the main thread
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield stop_if_interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _problem_order(problem: Problem) -> tuple:
