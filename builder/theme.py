@@ -63,6 +63,14 @@ def environment(project_root: Path) -> jinja2.Environment:
     return _environment(project_root, (project_root / "templates").is_dir())
 
 
+def forget_environments() -> None:
+    """Drop the cached environments. Jinja reloads a template whose file changed, but
+    keeps using the built-in file after a project override of the same name is added,
+    so a long-lived process (`lessonpack serve`) calls this whenever a project's
+    templates/ or styles/ change."""
+    _environment.cache_clear()
+
+
 @cache
 def _environment(project_root: Path, has_templates: bool) -> jinja2.Environment:
     builtin = builtin_dir("templates")

@@ -154,7 +154,7 @@ def test_no_lessons_folder_is_a_usage_error(tmp_path, monkeypatch, cli):
     assert "no ./lessons folder here" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["build", "check", "new", "list"])
+@pytest.mark.parametrize("command", ["build", "check", "serve", "new", "list"])
 def test_each_command_has_useful_help(cli, command):
     result = cli(command, "--help")
     assert result.exit_code == 0

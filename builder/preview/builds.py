@@ -1,0 +1,185 @@
+"""Each preview's latest build, per paper size, and the browsers waiting for the next one.
+
+Builds go through the public pipeline (`builder.pipeline.build`) into a private folder
+per paper size, one at a time in one worker thread, so WeasyPrint stays warm and the
+build cache skips what did not change. A preview is built when a page asks for it and
+rebuilt at once after a save only while a browser has it open; the others wait until
+they are asked for again. A failed build keeps the pages of the last good one and
+carries the problems instead, so the teacher sees both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import Catalog, scan
+from .pages import PageImages
+from .snapshots import Snapshot, build_snapshot
+from .worker import Worker
+
+log = logging.getLogger(__name__)
+
+PAPERS = ("letter", "a4")
+INDEX = "index"  # the channel of the lesson list
+
+
+@dataclass
+class _Entry:
+    snapshot: Snapshot | None = None
+    stale: bool = True
+    building: bool = False
+
+
+class Previews:
+    """The server's state. Runs on the event loop; blocking work goes to the worker."""
+
+    def __init__(self, paths: Iterable[Path], workdir: Path):
+        self.paths = [Path(p) for p in paths]
+        self.workdir = workdir.resolve()
+        self.catalog = Catalog()
+        self.images = PageImages()
+        self._worker = Worker("lessonpack-build")
+        self._entries: dict[tuple[str, str], _Entry] = defaultdict(_Entry)
+        self._listeners: dict[str, set[asyncio.Queue]] = defaultdict(set)
+        self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task] = set()
+        self._version = 0
+
+    async def start(self) -> None:
+        """Find the lessons, and load WeasyPrint meanwhile so the first preview is quicker."""
+        self.catalog = await self._worker.run(scan, self.paths)
+        self._worker.submit(_warm_up)
+
+    # ---- builds ----
+
+    def current(self, key: str, paper: str) -> Snapshot | None:
+        return self._entries[(key, paper)].snapshot if (key, paper) in self._entries else None
+
+    def building(self, key: str, paper: str) -> bool:
+        entry = self._entries.get((key, paper))
+        return bool(entry and (entry.building or entry.stale))
+
+    async def snapshot(self, key: str, paper: str) -> Snapshot | None:
+        """The preview, built first if anything it uses changed; None if there is no such
+        lesson or bundle (any more)."""
+        entry = self._entries[(key, paper)]
+        while entry.stale or entry.snapshot is None:
+            if key not in self.catalog.targets:
+                return None
+            await self._build(key, paper)
+        return entry.snapshot
+
+    async def _build(self, key: str, paper: str) -> None:
+        async with self._lock:
+            entry = self._entries[(key, paper)]
+            target = self.catalog.targets.get(key)
+            if target is None or not (entry.stale or entry.snapshot is None):
+                return
+            entry.stale, entry.building = False, True
+            self._publish(_channel(key, paper), "building")
+            try:
+                snapshot = await self._worker.run(
+                    build_snapshot, target, paper, self.workdir / paper, self.images, entry.snapshot
+                )
+            except asyncio.CancelledError:  # the browser that asked went away
+                entry.stale = True  # build again when asked (from the cache by then)
+                raise
+            finally:
+                entry.building = False
+            if snapshot.same_as(entry.snapshot):
+                snapshot = _replace_version(snapshot, entry.snapshot.version)
+            else:
+                self._version += 1
+                snapshot = _replace_version(snapshot, self._version)
+            entry.snapshot = snapshot
+            self._publish(_channel(key, paper), "state")
+
+    # ---- changes ----
+
+    async def files_changed(self, changed: set[Path]) -> None:
+        """Files were saved, added or deleted: re-read the list, mark the previews the
+        change touched as stale and rebuild those a browser is showing."""
+        changed = {path for path in changed if not path.is_relative_to(self.workdir)}
+        if not changed:
+            return  # the previews' own builds
+        before = _listing(self.catalog)
+        self.catalog = await self._worker.run(_rescan, self.paths, self.catalog, changed)
+        affected = {
+            key
+            for key, target in self.catalog.targets.items()
+            if any(target.touched_by(p) or _project_wide(target.root, p) for p in changed)
+        }
+        for (key, paper), entry in list(self._entries.items()):
+            gone = key not in self.catalog.targets
+            if key in affected or gone:
+                entry.stale = True
+                if gone:
+                    self._publish(_channel(key, paper), "gone")
+                elif self._listeners.get(_channel(key, paper)):
+                    self.refresh_soon(key, paper)
+        if _listing(self.catalog) != before:
+            self._publish(INDEX, "catalog")
+
+    def refresh_soon(self, key: str, paper: str) -> None:
+        """Rebuild in the background if stale (the open page hears when it is done)."""
+        task = asyncio.get_running_loop().create_task(self._refresh(key, paper))
+        self._tasks.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._tasks.discard)
+
+    async def _refresh(self, key: str, paper: str) -> None:
+        try:
+            await self.snapshot(key, paper)
+        except Exception:  # never let one preview's failure stop the server
+            log.exception("preview of %s could not be rebuilt", key)
+
+    # ---- browsers listening for changes ----
+
+    def subscribe(self, key: str, paper: str | None = None) -> asyncio.Queue:
+        listener: asyncio.Queue = asyncio.Queue()
+        self._listeners[_channel(key, paper)].add(listener)
+        return listener
+
+    def unsubscribe(self, listener: asyncio.Queue, key: str, paper: str | None = None) -> None:
+        self._listeners[_channel(key, paper)].discard(listener)
+
+    def _publish(self, channel: str, event: str) -> None:
+        for listener in self._listeners.get(channel, ()):
+            listener.put_nowait(event)
+
+
+def _channel(key: str, paper: str | None) -> str:
+    return key if paper is None else f"{key}|{paper}"
+
+
+def _listing(catalog: Catalog) -> list[tuple]:
+    return [(t.key, t.title, t.summary, len(t.problems)) for t in catalog.targets.values()]
+
+
+def _project_wide(root: Path, path: Path) -> bool:
+    """A change in the project outside lessons/ (templates, styles, a shared image) may
+    change every lesson of that project."""
+    return path.is_relative_to(root) and not path.is_relative_to(root / "lessons")
+
+
+def _rescan(paths: list[Path], previous: Catalog, changed: set[Path]) -> Catalog:
+    from ..theme import forget_environments
+
+    theme = [root / folder for root in previous.roots for folder in ("templates", "styles")]
+    if any(path.is_relative_to(folder) for path in changed for folder in theme):
+        forget_environments()  # an override added while serving must win from now on
+    return scan(paths, previous, changed)
+
+
+def _warm_up() -> None:
+    import builder.render_pdf  # noqa: F401  (imports WeasyPrint, 1 s on a cold start)
+
+
+def _replace_version(snapshot: Snapshot, version: int) -> Snapshot:
+    from dataclasses import replace
+
+    return replace(snapshot, version=version)

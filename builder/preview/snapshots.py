@@ -1,0 +1,149 @@
+"""One build of one lesson or bundle, as the preview shows it (runs in the build thread).
+
+The build is the public pipeline's (`builder.pipeline.build`), into the preview's private
+folder; its PDFs are read into memory (pages.py names them by digest) and its --html
+files are listed by name, so the server looks files up instead of joining URL paths.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import LessonError, Problem, errors_in
+from .catalog import Target
+from .pages import PageImages
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}  # points
+
+
+@dataclass(frozen=True)
+class PreviewDocument:
+    """One PDF of a build, e.g. the student sheet, shown as page images."""
+
+    name: str  # "student", "key", "student-A", "keys", "roster", "student-large" ...
+    label: str  # "Student sheet", "Answer key, version A" ...
+    variant: str  # "student", "key" or "other"
+    filename: str  # the PDF's name in a real build
+    digest: str  # names the PDF bytes and its page images
+    pages: int
+    size: tuple[float, float]  # page width and height in points
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A preview as the browser shows it: the latest attempt's problems, and the pages of
+    the latest build that succeeded."""
+
+    version: int
+    title: str
+    documents: tuple[PreviewDocument, ...] = ()
+    web: dict[str, Path] = field(default_factory=dict)  # --html page and assets by name
+    problems: tuple[Problem, ...] = ()
+    failed: bool = False
+    seconds: float = 0.0
+
+    def same_as(self, other: Snapshot | None) -> bool:
+        return other is not None and (
+            self.title,
+            [d.digest for d in self.documents],
+            self.problems,
+            self.failed,
+        ) == (other.title, [d.digest for d in other.documents], other.problems, other.failed)
+
+
+def build_snapshot(
+    target: Target, paper: str, out_dir: Path, images: PageImages, previous: Snapshot | None
+) -> Snapshot:
+    """Build one lesson or bundle with the public pipeline (runs in the worker thread)."""
+    from ..pipeline import BuildOptions, build
+
+    started = time.perf_counter()
+    options = BuildOptions(out_dir=out_dir, paper=paper, jobs=1, html=target.kind == "lesson")
+    try:
+        result = build([target.path], options)
+    except LessonError as exc:
+        log.info("%s: %s (shown in the browser)", target.name, _count_errors(exc.problems))
+        return _failed(target, previous, exc.problems, time.perf_counter() - started)
+    except Exception as exc:  # a lessonpack bug: show it, keep serving
+        log.exception("building %s failed", target.name)
+        problem = Problem(target.path, f"lessonpack failed unexpectedly: {exc!r}; please report it")
+        return _failed(target, previous, [problem], time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    log.info("built %s (%s) in %.1f s", target.name, paper, seconds)
+    documents, web = _collect(result.outputs, target, out_dir, paper, images)
+    title = result.lessons[0].lesson.title if result.lessons else target.title
+    if result.bundles:
+        title = result.bundles[0].bundle.title or title
+    return Snapshot(0, title, tuple(documents), web, tuple(result.problems), False, seconds)
+
+
+def _failed(
+    target: Target, previous: Snapshot | None, problems: list[Problem], seconds: float
+) -> Snapshot:
+    kept = previous or Snapshot(0, target.title)
+    return Snapshot(0, kept.title, kept.documents, kept.web, tuple(problems), True, seconds)
+
+
+def _count_errors(problems: list[Problem]) -> str:
+    count = len(errors_in(problems))
+    return f"{count} error{'s' if count != 1 else ''}"
+
+
+def _collect(outputs, target: Target, out_dir: Path, paper: str, images: PageImages):
+    """The build's own files for this target (not the single lessons of a bundle): PDFs
+    read into memory, --html files by their name beside the page."""
+    from ..sandbox import checked_path
+
+    folder = out_dir / target.name
+    documents, web = [], {}
+    for output in outputs:
+        if not output.path.is_relative_to(folder):
+            continue
+        relative = output.path.relative_to(folder).as_posix()
+        if output.path.suffix != ".pdf":
+            web[relative] = output.path
+            continue
+        if output.path.parent != folder or not output.path.stem.startswith(f"{target.name}-"):
+            continue  # a bundle's lessons/ folder
+        data = checked_path(output.path, [out_dir]).read_bytes()
+        name = output.path.stem[len(target.name) + 1 :]
+        documents.append(
+            PreviewDocument(
+                name=name,
+                label=label(name),
+                variant=_variant(name),
+                filename=output.path.name,
+                digest=images.add(data),
+                pages=output.pages or 0,
+                size=PAGE_SIZES[paper],
+            )
+        )
+    order = {"student": 0, "key": 1, "other": 2}
+    documents.sort(key=lambda d: (order[d.variant], d.name))
+    return documents, web
+
+
+def label(name: str) -> str:
+    """What a document is, in words: student-large-A is "Student sheet, large print,
+    version A"."""
+    first, *rest = name.split("-")
+    words = {
+        "student": "Student sheet",
+        "key": "Answer key",
+        "keys": "Answer keys, every version",
+        "roster": "Roster packets",
+    }
+    parts = [words.get(first, first)]
+    for part in rest:
+        parts.append("large print" if part == "large" else f"version {part}")
+    return ", ".join(parts)
+
+
+def _variant(name: str) -> str:
+    first = name.split("-")[0]
+    return "key" if first in ("key", "keys") else "student" if first == "student" else "other"
