@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .load import LessonSource
 
 FORMAT = 1  # bump when the meaning of a key or the cache layout changes
-LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "jinja2", "markdown", "nh3", "pypdf", "pydantic")
+LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "jinja2", "markdown", "nh3", "pikepdf", "pydantic")
 
 
 def digest(*parts: object) -> str:

@@ -8,39 +8,33 @@ odd parts with a blank page for double-sided copying, and can number the whole p
 
 Rendering the packet again for each of 30 students would take 30 times as long, so
 `stamp` lays out only the short texts (student names) with WeasyPrint, every distinct
-text once in one document, and merges them onto the already-rendered pages with pypdf.
-Stamps sit in the page margins, never within 0.25 in of the paper edge, and are marked
-as artifacts so a tagged (PDF/UA) page stays tagged. Output bytes depend only on input.
+text once in one document, and draws each onto the already-rendered pages as a form
+XObject. Stamps sit in the page margins, never within 0.25 in of the paper edge, and are
+marked as artifacts so a tagged (PDF/UA) page stays tagged. Output bytes depend only on
+input (the file /ID is a hash of the content).
 
-WeasyPrint (0.8 s to import) is imported only when something has to be laid out.
+PDFs are read and written with pikepdf (qpdf): pypdf, parsing WeasyPrint's object streams
+in Python, took seconds to join a 30-lesson bundle. WeasyPrint (0.8 s to import) is
+imported only when something has to be laid out.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
+import itertools
 import os
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import (
-    ArrayObject,
-    ByteStringObject,
-    DecodedStreamObject,
-    IndirectObject,
-    NameObject,
-    TextStringObject,
-)
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf, Rectangle, Stream, String
 
 if TYPE_CHECKING:
-    from pypdf import PageObject
-    from pypdf.generic import DictionaryObject
+    from pikepdf import Page
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -55,6 +49,8 @@ MAX_CHARS = 60  # a stamp is one short line; what does not fit its box ends in a
 _LINE = 12.0  # pt, the height of a stamp's line box (9 pt type)
 _FONT = '9pt/12pt "DejaVu Sans", sans-serif'
 _IDENTIFIER = b"lessonpack-stamp"
+_STAMP = "/LessonpackStamp"  # the stamp's name among a page's XObject resources
+_Names = dict[str, tuple[String, Array]]  # named destination: text -> (key as written, target)
 
 
 @dataclass(frozen=True)
@@ -78,7 +74,7 @@ class _Box:
 
 
 def page_count(pdf: bytes) -> int:
-    return len(_reader(pdf).pages)
+    return len(_open(pdf).pages)  # qpdf reads the cross-reference table and the page tree
 
 
 def padded_page_counts(counts: list[int], duplex: bool) -> list[int]:
@@ -116,32 +112,38 @@ def combine(
     _paper_size(paper)
     if not parts:
         raise ValueError("combine needs at least one part")
-    readers = [_reader(part.pdf) for part in parts]
-    counts = [len(reader.pages) for reader in readers]
-    for part, reader in zip(parts, readers, strict=True):
-        if not reader.pages:
+    sources = [_open(part.pdf) for part in parts]  # open until saved: qpdf copies lazily
+    counts = [len(source.pages) for source in sources]
+    for part, source in zip(parts, sources, strict=True):
+        if not source.pages:
             raise ValueError(f"part {part.title!r} has no pages")
-        _check_sizes(enumerate(reader.pages), paper, f"part {part.title!r}")
+        _check_sizes(enumerate(source.pages), paper, f"part {part.title!r}")
     padded = padded_page_counts(counts, duplex)
     if footer is not None and len(footer) != sum(padded):
         raise ValueError(
             f"footer has {len(footer)} entries but the combined PDF has {sum(padded)} pages"
         )
 
-    writer = PdfWriter()
-    blank = _reader(blank_page(paper)).pages[0] if padded != counts else None
-    taken: set[str] = set()  # named destinations already in the writer
-    for part, reader, count, slots in zip(parts, readers, counts, padded, strict=True):
-        _append_part(writer, reader, part, taken)
+    out = pikepdf.new()
+    blank = _open(blank_page(paper)) if padded != counts else None
+    names: _Names = {}
+    bookmarks = []
+    for part, source, count, slots in zip(parts, sources, counts, padded, strict=True):
+        bookmarks.append(_append_part(out, source, part, names))
         if slots > count and blank is not None:
-            writer.add_page(blank)
-    if footer is not None:
-        _stamp_pages(writer, list(writer.pages), _clean_all(footer), paper, "bottom-center")
-    _set_info(writer, title, language)
-    inputs = [chunk for part in parts for chunk in (part.pdf, part.title, part.keep_outline)]
-    digest = _digest(paper, duplex, repr(footer), title, language, *inputs)
-    _set_id(writer, digest, digest)
-    return _write(writer)
+            out.pages.append(blank.pages[0])  # qpdf gives a repeated page its own dictionary
+    with out.open_outline() as outline:
+        outline.root.extend(bookmarks)
+    if names:  # one flat name tree, its keys sorted as the standard asks
+        keys = sorted(names.values(), key=lambda entry: bytes(entry[0]))
+        tree = Dictionary(Names=Array([item for entry in keys for item in entry]))
+        out.Root.Names = Dictionary(Dests=out.make_indirect(tree))
+    overlay = _stamp_pages(out, _clean_all(footer or []), paper, "bottom-center")
+    out.Root.Lang = String(language)
+    if title:
+        out.docinfo.Title = String(title)
+        out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    return _save(out, [*sources, blank, overlay])
 
 
 def stamp(pdf: bytes, texts: list[str | None], *, paper: str, where: str = "top-left") -> bytes:
@@ -152,142 +154,148 @@ def stamp(pdf: bytes, texts: list[str | None], *, paper: str, where: str = "top-
     of the lesson's own footers, 0.30 to 0.47 in above the bottom edge). Texts are plain
     text, never HTML; whitespace runs become one space, and a text too long for its box
     (3.25 in wide at the top, 1.4 in at the bottom) ends in an ellipsis. Raises ValueError
-    when len(texts) differs from the page count or a stamped page is not `paper` sized."""
+    when len(texts) differs from the page count or a stamped page is not `paper` sized.
+    Everything else (bookmarks, links, tags, metadata, the first half of /ID) is kept."""
     _box(where, paper)  # refuse a bad position or paper before any work
-    reader = _reader(pdf)
-    if len(texts) != len(reader.pages):
-        raise ValueError(f"{len(texts)} stamp texts for a PDF of {len(reader.pages)} pages")
-    writer = PdfWriter(clone_from=reader)
-    writer.pdf_header = reader.pdf_header  # cloning does not keep the version
-    _stamp_pages(writer, list(writer.pages), _clean_all(texts), paper, where)
-    digest = _digest(pdf, repr(texts), paper, where)
-    original = reader.trailer.get("/ID")
-    _set_id(writer, _id_bytes(original[0]) if original else digest, digest)
-    return _write(writer)
+    document = _open(pdf)
+    if len(texts) != len(document.pages):
+        raise ValueError(f"{len(texts)} stamp texts for a PDF of {len(document.pages)} pages")
+    overlay = _stamp_pages(document, _clean_all(texts), paper, where)
+    return _save(document, [document, overlay])
 
 
 # ---- combining -------------------------------------------------------------------------
 
 
-def _append_part(writer: PdfWriter, reader: PdfReader, part: Part, taken: set[str]) -> None:
-    """Append all pages of one part under a new top-level bookmark.
+def _append_part(out: Pdf, source: Pdf, part: Part, names: _Names) -> OutlineItem:
+    """Append the part's pages to `out` and its named destinations to `names`; return its
+    bookmark. qpdf points references between copied pages at the copies; destinations and
+    bookmarks, kept outside the pages, are moved here. A name that an earlier part uses
+    becomes `name-2` (or -3, ...) in this part's destinations and links."""
+    start = len(out.pages)
+    for page in source.pages:  # (pages.extend warns that it would not move the names)
+        out.pages.append(page)
+    moved = {page.obj.objgen: out.pages[start + i].obj for i, page in enumerate(source.pages)}
+    own = _destinations(source)
+    taken = set(names) | set(own)
+    renamed = {name: _free_name(name, taken) for name in sorted(set(own) & set(names))}
+    for name, (key, dest) in own.items():
+        new, target = renamed.get(name), _moved(dest, moved)
+        if target is not None:
+            names[new or name] = (String(new) if new else key, target)
+    for page in out.pages[start:]:
+        if "/StructParents" in page.obj:  # the parts' structure trees are not kept
+            del page.obj.StructParents
+        for annotation in page.obj.get("/Annots", ()):
+            if "/StructParent" in annotation:
+                del annotation.StructParent
+            _rename_link(annotation, renamed)
+    bookmark = OutlineItem(part.title, Array([out.pages[start].obj, Name.Fit]))
+    if part.keep_outline and "/Outlines" in source.Root:
+        bookmark.children = _bookmarks(source.Root.Outlines.get("/First"), moved, own)
+    return bookmark
 
-    pypdf's append nests the imported outline under `outline_item` and maps named
-    destinations, link annotations and outline targets onto the copied pages. It keeps
-    the first of two equal destination names, so a clash is renamed here afterwards."""
-    start = len(writer.pages)
-    names = reader.named_destinations
-    clashes = sorted(set(names) & taken)
-    writer.append(reader, outline_item=part.title, import_outline=part.keep_outline)
-    taken.update(names)
-    if clashes:
-        renamed = {old: _free_name(old, taken) for old in clashes}
-        taken.update(renamed.values())
-        _rename_destinations(writer, reader, start, renamed)
+
+def _destinations(pdf: Pdf) -> _Names:
+    """The named destinations of a PDF's /Dests name tree (where WeasyPrint puts them)."""
+    found: _Names = {}
+    nodes = [pdf.Root.get("/Names", Dictionary()).get("/Dests", Dictionary())]
+    while nodes:
+        node = nodes.pop(0)
+        pairs = list(node.get("/Names", ()))
+        for key, value in zip(pairs[::2], pairs[1::2], strict=True):
+            found.setdefault(str(key), (key, value))
+        nodes.extend(node.get("/Kids", ()))
+    return found
+
+
+def _moved(dest: object, moved: dict[tuple[int, int], Dictionary]) -> Array | None:
+    """An explicit destination [page, view...] pointed at the copy of its page, or None."""
+    if isinstance(dest, Dictionary):
+        dest = dest.get("/D")
+    if not isinstance(dest, Array) or len(dest) == 0 or not isinstance(dest[0], Dictionary):
+        return None
+    page = moved.get(dest[0].objgen)
+    return None if page is None else Array([page, *list(dest)[1:]])
+
+
+def _bookmarks(item: Dictionary | None, moved: dict, own: _Names) -> list[OutlineItem]:
+    """Copies of the outline items from `item` on (and their children), pointing at the
+    copied pages. Their structure elements (/SE) are left behind with the tags."""
+    found: list[OutlineItem] = []
+    seen: set[tuple[int, int]] = set()
+    while isinstance(item, Dictionary) and item.objgen not in seen:
+        seen.add(item.objgen)
+        action = item.get("/A", Dictionary())
+        dest = item.get("/Dest", action.get("/D") if action.get("/S") == Name.GoTo else None)
+        if isinstance(dest, String):
+            dest = own.get(str(dest), (None, None))[1]
+        copy = OutlineItem(str(item.get("/Title", "")), _moved(dest, moved))
+        copy.is_closed = int(item.get("/Count", 0)) < 0
+        copy.children = _bookmarks(item.get("/First"), moved, own)
+        found.append(copy)
+        item = item.get("/Next")
+    return found
 
 
 def _free_name(name: str, taken: set[str]) -> str:
+    """`name-2` (or -3, ...), not yet in `taken`; it is added there."""
     number = 2
     while f"{name}-{number}" in taken:
         number += 1
+    taken.add(f"{name}-{number}")
     return f"{name}-{number}"
 
 
-def _rename_destinations(
-    writer: PdfWriter, reader: PdfReader, start: int, renamed: dict[str, str]
-) -> None:
-    """Give the part's clashing destinations new names and point its links at them."""
-    names = reader.named_destinations
-    for old, new in renamed.items():
-        target = reader.get_destination_page_number(names[old])
-        array = names[old].dest_array
-        array[0] = writer.pages[start + target].indirect_reference
-        writer.add_named_destination_array(TextStringObject(new), array)
-    for page in writer.pages[start : start + len(reader.pages)]:
-        for annotation in _annotations(page):
-            _rename_link(annotation, renamed)
-
-
-def _annotations(page: PageObject) -> list[DictionaryObject]:
-    annotations = page.get("/Annots")
-    return [a.get_object() for a in annotations.get_object()] if annotations else []
-
-
-def _rename_link(annotation: DictionaryObject, renamed: dict[str, str]) -> None:
-    dest = annotation.get("/Dest")
-    if isinstance(dest, str) and dest in renamed:
-        annotation[NameObject("/Dest")] = TextStringObject(renamed[dest])
+def _rename_link(annotation: Dictionary, renamed: dict[str, str]) -> None:
     action = annotation.get("/A")
-    action = action.get_object() if action is not None else None
-    if action is not None and isinstance(action.get("/D"), str) and action["/D"] in renamed:
-        action[NameObject("/D")] = TextStringObject(renamed[action["/D"]])
-
-
-def _set_info(writer: PdfWriter, title: str, language: str) -> None:
-    writer.root_object[NameObject("/Lang")] = TextStringObject(language)
-    if title:
-        writer.add_metadata({"/Title": title})
-        writer.create_viewer_preferences().display_doctitle = True
+    for holder, key in ((annotation, "/Dest"), (action, "/D")):
+        target = holder.get(key) if isinstance(holder, Dictionary) else None
+        if isinstance(target, String) and str(target) in renamed:
+            holder[key] = String(renamed[str(target)])
 
 
 # ---- stamping --------------------------------------------------------------------------
 
 
-def _stamp_pages(
-    writer: PdfWriter, pages: list[PageObject], texts: list[str], paper: str, where: str
-) -> None:
-    """Merge texts[i] onto pages[i] ('' = none); every distinct text is rendered once."""
+def _stamp_pages(pdf: Pdf, texts: list[str], paper: str, where: str) -> Pdf | None:
+    """Draw texts[i] over page i ('' = none); every distinct text is rendered once, as one
+    form XObject that all pages with that text share. Returns the rendered stamps, which
+    must stay open until `pdf` is saved (None when nothing was stamped)."""
     stamped = {i: text for i, text in enumerate(texts) if text}
     if not stamped:
-        return
+        return None
+    pages = pdf.pages
     _check_sizes(((i, pages[i]) for i in stamped), paper, "the PDF")
     distinct = tuple(dict.fromkeys(stamped.values()))
-    overlay_pdf = _reader(_render(distinct, paper, _box(where, paper), _IDENTIFIER))
-    writer.pdf_header = max(writer.pdf_header, overlay_pdf.pdf_header)
-    rendered = overlay_pdf.pages
-    overlays = dict(zip(distinct, rendered, strict=True))
-    for overlay in rendered:
-        _mark_as_artifact(overlay)
-    shared = Counter(ref for page in pages for ref in _content_ids(page))
-    for i in stamped:  # before any merge rewrites a shared stream in place
-        if any(shared[ref] > 1 for ref in _content_ids(pages[i])):
-            _own_contents(writer, pages[i])
+    overlay = _open(_render(distinct, paper, _box(where, paper), _IDENTIFIER))
+    forms = {
+        text: pdf.copy_foreign(page.as_form_xobject())
+        for text, page in zip(distinct, overlay.pages, strict=True)
+    }
+    drawn: set[tuple[int, int]] = set()  # content streams of the pages stamped so far
     for i, text in stamped.items():
-        box = pages[i].mediabox
-        move = Transformation().translate(float(box.left), float(box.bottom))
-        pages[i].merge_transformed_page(overlays[text], move)
-        pages[i].compress_content_streams()
+        _draw(pdf, pages[i], forms[text], drawn)
+    return overlay
 
 
-def _mark_as_artifact(overlay: PageObject) -> None:
-    """Wrap the stamp's drawing in /Artifact, so the stamped page's tags stay complete."""
-    contents = overlay.get_contents()
-    if contents is None:
-        return
-    stream = DecodedStreamObject()
-    stream.set_data(b"/Artifact BMC\n" + contents.get_data() + b"\nEMC\n")
-    overlay[NameObject("/Contents")] = stream
-
-
-def _own_contents(writer: PdfWriter, page: PageObject) -> None:
-    """Give the page a private copy of its content streams: pypdf rewrites merged content
-    in place, and the padding pages of `combine` share one stream."""
-    contents = page["/Contents"].get_object()
-    streams = contents if isinstance(contents, ArrayObject) else [contents]
-    copies = [s.get_object().clone(writer, force_duplicate=True) for s in streams]
-    if isinstance(contents, ArrayObject):
-        page[NameObject("/Contents")] = ArrayObject(c.indirect_reference for c in copies)
-    else:
-        page[NameObject("/Contents")] = copies[0].indirect_reference
-
-
-def _content_ids(page: PageObject) -> set[int]:
-    contents = page.get("/Contents")
-    if contents is None:
-        return set()
-    resolved = contents.get_object()
-    refs = resolved if isinstance(resolved, ArrayObject) else [contents]
-    return {ref.idnum for ref in refs if isinstance(ref, IndirectObject)}
+def _draw(pdf: Pdf, page: Page, form: Stream, drawn: set[tuple[int, int]]) -> None:
+    """Draw `form` over the page (at its lower-left corner) as an artifact, so the page's
+    tags stay complete. The page gets /Resources of its own (WeasyPrint shares them), and
+    a copy of a content stream that a page stamped before has (padding pages share one)."""
+    resources = Dictionary(page.obj.get("/Resources", Dictionary()))
+    xobjects = Dictionary(resources.get("/XObject", Dictionary()))
+    name = next(f"{_STAMP}{n}" for n in itertools.count(1) if f"{_STAMP}{n}" not in xobjects)
+    xobjects[name] = form
+    resources.XObject = xobjects
+    page.obj.Resources = resources
+    contents = page.obj.get("/Contents", Array())
+    streams = list(contents) if isinstance(contents, Array) else [contents]
+    streams = [Stream(pdf, s.read_bytes()) if s.objgen in drawn else s for s in streams]
+    drawn.update(s.objgen for s in streams)
+    box = Rectangle(page.mediabox)
+    draw = f"Q\n/Artifact BMC\nq 1 0 0 1 {box.llx:.4f} {box.lly:.4f} cm {name} Do Q\nEMC\n"
+    page.obj.Contents = Array([Stream(pdf, b"q\n"), *streams, Stream(pdf, draw.encode())])
 
 
 def _box(where: str, paper: str) -> _Box:
@@ -305,8 +313,10 @@ def _box(where: str, paper: str) -> _Box:
     raise ValueError(f"unknown stamp position {where!r}; use one of {', '.join(WHERE)}")
 
 
+@lru_cache(maxsize=8)  # a bundle joined again (same page count) reuses its footers
 def _render(texts: tuple[str, ...], paper: str, box: _Box, identifier: bytes) -> bytes:
-    """One page per text, each text in `box`, as a PDF laid out by WeasyPrint."""
+    """One page per text, each text in `box`, as a PDF laid out by WeasyPrint (about 5 ms
+    a page: most of the time `combine` takes to number a packet)."""
     from weasyprint import HTML
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # fontTools stamps times otherwise
@@ -376,11 +386,11 @@ def _paper_size(paper: str) -> tuple[float, float]:
         raise ValueError(f"unknown paper {paper!r}; use 'letter' or 'a4'") from None
 
 
-def _check_sizes(pages: Iterable[tuple[int, PageObject]], paper: str, what: str) -> None:
+def _check_sizes(pages: Iterable[tuple[int, Page]], paper: str, what: str) -> None:
     """Raise ValueError for a page (index, page) that is not `paper` sized."""
     width, height = _paper_size(paper)
     for index, page in pages:
-        box = page.mediabox
+        box = Rectangle(page.mediabox)
         if abs(box.width - width) > SIZE_TOLERANCE or abs(box.height - height) > SIZE_TOLERANCE:
             raise ValueError(
                 f"page {index + 1} of {what} is {box.width:g} x {box.height:g} pt, "
@@ -388,30 +398,19 @@ def _check_sizes(pages: Iterable[tuple[int, PageObject]], paper: str, what: str)
             )
 
 
-def _reader(pdf: bytes) -> PdfReader:
-    return PdfReader(io.BytesIO(pdf))
+def _open(pdf: bytes) -> Pdf:
+    return pikepdf.open(io.BytesIO(pdf))
 
 
-def _digest(*chunks: bytes | str | bool) -> bytes:
-    """16 bytes that change with any of the inputs: the basis of the file /ID."""
-    hasher = hashlib.sha256()
-    for chunk in chunks:
-        data = chunk if isinstance(chunk, bytes) else repr(chunk).encode()
-        hasher.update(len(data).to_bytes(8, "big") + data)
-    return hasher.digest()[:16]
-
-
-def _set_id(writer: PdfWriter, first: bytes, second: bytes) -> None:
-    # pypdf only offers a random identifier (generate_file_identifiers); this one is
-    # derived from the input, so identical input gives identical bytes.
-    writer._ID = ArrayObject([ByteStringObject(first), ByteStringObject(second)])
-
-
-def _id_bytes(value: ByteStringObject | TextStringObject) -> bytes:
-    return value.original_bytes if isinstance(value, TextStringObject) else bytes(value)
-
-
-def _write(writer: PdfWriter) -> bytes:
+def _save(pdf: Pdf, used: list[Pdf | None]) -> bytes:
+    """The PDF's bytes, at the highest version among `used` (where its objects came from),
+    with a content-derived /ID (an existing /ID keeps its first half, as the standard asks)."""
     buffer = io.BytesIO()
-    writer.write(buffer)
+    pdf.save(
+        buffer,
+        min_version=max(doc.pdf_version for doc in used if doc is not None),
+        fix_metadata_version=False,  # keep the parts' XMP as it is (no rewrite)
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        deterministic_id=True,
+    )
     return buffer.getvalue()
