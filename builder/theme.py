@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-
-import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from typing import TYPE_CHECKING
 
 from .sandbox import Refused, checked_path
+
+if TYPE_CHECKING:  # Jinja loads only to render: `lessonpack check` needs just the paths
+    import jinja2
 
 STYLESHEETS = ["lesson.css"]  # built-in order; a project override of a name replaces it
 LARGE_PRINT_CSS = "large-print.css"  # added for the large-print variant
@@ -34,26 +35,32 @@ def builtin_roots() -> list[Path]:
     return [builtin_dir("templates"), builtin_dir("styles")]
 
 
-class _CheckedLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that refuses templates resolving outside the allowed roots."""
+@cache
+def _checked_loader() -> type:
+    import jinja2
 
-    def __init__(self, folder: Path, allowed: list[Path]):
-        super().__init__(str(folder))
-        self._folder = folder
-        self._allowed = allowed
+    class CheckedLoader(jinja2.FileSystemLoader):
+        """A FileSystemLoader that refuses templates resolving outside the allowed roots."""
 
-    def get_source(self, environment, template):
-        for piece in template.split("/"):
-            if piece in ("", ".", ".."):
+        def __init__(self, folder: Path, allowed: list[Path]):
+            super().__init__(str(folder))
+            self._folder = folder
+            self._allowed = allowed
+
+        def get_source(self, environment, template):
+            for piece in template.split("/"):
+                if piece in ("", ".", ".."):
+                    raise jinja2.TemplateNotFound(template)
+            candidate = self._folder / template
+            if not candidate.exists():
                 raise jinja2.TemplateNotFound(template)
-        candidate = self._folder / template
-        if not candidate.exists():
-            raise jinja2.TemplateNotFound(template)
-        try:
-            checked_path(candidate, self._allowed)
-        except Refused as exc:
-            raise jinja2.TemplateNotFound(f"{template} (refused: {exc})") from None
-        return super().get_source(environment, template)
+            try:
+                checked_path(candidate, self._allowed)
+            except Refused as exc:
+                raise jinja2.TemplateNotFound(f"{template} (refused: {exc})") from None
+            return super().get_source(environment, template)
+
+    return CheckedLoader
 
 
 def environment(project_root: Path) -> jinja2.Environment:
@@ -73,14 +80,18 @@ def forget_environments() -> None:
 
 @cache
 def _environment(project_root: Path, has_templates: bool) -> jinja2.Environment:
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    loader = _checked_loader()
     builtin = builtin_dir("templates")
     allowed = [project_root, *builtin_roots()]
     loaders: list[jinja2.BaseLoader] = []
     project_templates = project_root / "templates"
     if project_templates.is_dir() and project_templates.resolve() != builtin.resolve():
-        loaders.append(_CheckedLoader(project_templates, allowed))
-    loaders.append(_CheckedLoader(builtin, allowed))
-    loaders.append(jinja2.PrefixLoader({"default": _CheckedLoader(builtin, allowed)}))
+        loaders.append(loader(project_templates, allowed))
+    loaders.append(loader(builtin, allowed))
+    loaders.append(jinja2.PrefixLoader({"default": loader(builtin, allowed)}))
     return ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
