@@ -47,17 +47,28 @@ def executor_for(jobs: int | None, tasks: int) -> Iterator[Executor]:
     if workers <= 1:
         yield InlineExecutor()
         return
-    import multiprocessing
-
-    pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_started
-    )
+    pool = process_pool(workers)
     try:
         yield pool
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes started fresh (spawn: WeasyPrint's C libraries are not safe to
+    fork), each importing WeasyPrint on its first document and keeping it warm."""
+    import multiprocessing
+
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_started
+    )
+
+
+def warm_up() -> None:
+    """Import WeasyPrint now (about 1 s), before the first document needs it."""
+    import builder.render_pdf  # noqa: F401
 
 
 def _worker_started() -> None:

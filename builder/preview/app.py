@@ -68,6 +68,7 @@ def create_app(
         stop.set()
         if watcher is not None:
             watcher.cancel()
+        previews.close()
 
     pages = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),

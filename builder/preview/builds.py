@@ -14,6 +14,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from .worker import Worker
 log = logging.getLogger(__name__)
 
 PAPERS = ("letter", "a4")
+RENDER_WORKERS = 2  # the student sheet and the key at once
 INDEX = "index"  # the channel of the lesson list
 
 
@@ -49,11 +51,18 @@ class Previews:
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task] = set()
         self._version = 0
+        self._pool: Executor | None = None
 
     async def start(self) -> None:
-        """Find the lessons, and load WeasyPrint meanwhile so the first preview is quicker."""
+        """Find the lessons, and start the render workers meanwhile so the first preview
+        is quicker: a student sheet and its key render at the same time, each in a warm
+        process of its own."""
+        self._pool = _render_pool()
         self.catalog = await self._worker.run(scan, self.paths)
-        self._worker.submit(_warm_up)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
     # ---- builds ----
 
@@ -84,8 +93,19 @@ class Previews:
             self._publish(_channel(key, paper), "building")
             try:
                 snapshot = await self._worker.run(
-                    build_snapshot, target, paper, self.workdir / paper, self.images, entry.snapshot
+                    build_snapshot,
+                    target,
+                    paper,
+                    self.workdir / paper,
+                    self.images,
+                    entry.snapshot,
+                    self._pool,
                 )
+            except BrokenExecutor:  # a render worker died (killed, out of memory): restart
+                log.warning("restarting the render workers")
+                self._pool = _render_pool()
+                entry.stale = True
+                return
             except asyncio.CancelledError:  # the browser that asked went away
                 entry.stale = True  # build again when asked (from the cache by then)
                 raise
@@ -175,8 +195,13 @@ def _rescan(paths: list[Path], previous: Catalog, changed: set[Path]) -> Catalog
     return scan(paths, previous, changed)
 
 
-def _warm_up() -> None:
-    import builder.render_pdf  # noqa: F401  (imports WeasyPrint, 1 s on a cold start)
+def _render_pool() -> Executor:
+    from ..workers import process_pool, warm_up
+
+    pool = process_pool(RENDER_WORKERS)
+    for _ in range(RENDER_WORKERS):
+        pool.submit(warm_up)
+    return pool
 
 
 def _replace_version(snapshot: Snapshot, version: int) -> Snapshot:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,15 +58,23 @@ class Snapshot:
 
 
 def build_snapshot(
-    target: Target, paper: str, out_dir: Path, images: PageImages, previous: Snapshot | None
+    target: Target,
+    paper: str,
+    out_dir: Path,
+    images: PageImages,
+    previous: Snapshot | None,
+    executor: Executor | None = None,
 ) -> Snapshot:
-    """Build one lesson or bundle with the public pipeline (runs in the worker thread)."""
+    """Build one lesson or bundle with the public pipeline (runs in the worker thread),
+    rendering on `executor` (default: in this thread)."""
     from ..pipeline import BuildOptions, build
 
     started = time.perf_counter()
     options = BuildOptions(out_dir=out_dir, paper=paper, jobs=1, html=target.kind == "lesson")
     try:
-        result = build([target.path], options)
+        result = build([target.path], options, executor)
+    except BrokenExecutor:
+        raise  # the caller restarts the workers
     except LessonError as exc:
         log.info("%s: %s (shown in the browser)", target.name, _count_errors(exc.problems))
         return _failed(target, previous, exc.problems, time.perf_counter() - started)
