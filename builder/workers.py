@@ -17,9 +17,15 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import LessonError, Problem
+
+# Line measurements by what they depend on: a lesson measured once is not measured again
+# in this process (the preview server; a lesson printed alone and inside a bundle).
+_MEASURED: dict[str, dict] = {}
+MEASURED_KEPT = 256
 
 if TYPE_CHECKING:
     from .cache import Entry
@@ -113,6 +119,7 @@ class _Run:
         self.entries: dict[Group, Entry] = {}
         self.failed: dict[Group, list[Problem]] = {}
         self.pending: dict[Future, tuple[Group, str | None]] = {}
+        self.measuring: dict[Group, str] = {}  # the measuring key of each pass under way
         self.stop_if_interrupted: Callable[[], None] = lambda: None
 
     def start(self, group: Group, lines=None, measured: bool = False) -> None:
@@ -124,8 +131,14 @@ class _Run:
         try:
             measure = None if measured else group.measure_job()
             if measure is not None:
-                self._submit(measure_task, measure, group, None)
-                return
+                key = _measuring_key(measure, group)
+                if key not in _MEASURED:
+                    self.measuring[group] = key
+                    self._submit(measure_task, measure, group, None)
+                    return
+                lines = _MEASURED[key]  # the same readings, measured before in this process
+                if self.progress:
+                    self.progress.done(f"{group.folder}/{group.source.slug} (measured)")
             for document in group.documents(lines):  # templates run here, in this process
                 job = pdf_job(document.source, document.html, document.name, document.layout)
                 self._submit(render_task, job, group, document.name)
@@ -157,6 +170,9 @@ class _Run:
         if group in self.failed:
             return
         if name is None:
+            _MEASURED[self.measuring.pop(group)] = outcome
+            while len(_MEASURED) > MEASURED_KEPT:
+                del _MEASURED[next(iter(_MEASURED))]  # the oldest first
             self.start(group, outcome, measured=True)
             return
         entry = self.entries[group]
@@ -183,6 +199,21 @@ def _ctrl_c_between_documents() -> Iterator[Callable[[], None]]:
         yield stop_if_interrupted
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _measuring_key(job, group: Group) -> str:
+    """What a measuring pass depends on: the readings' HTML and images, the stylesheets,
+    the paper (not the questions: editing one does not move a reading's lines)."""
+    from .keys import digest, files_digest
+
+    source = group.source
+    images = [source.folder / i.file for r in source.lesson.readings for i in r.images]
+    return digest(
+        job.html,
+        files_digest(images, source.folder),
+        files_digest(job.stylesheets, Path("/")),
+        job.paper,
+    )
 
 
 def _problem_order(problem: Problem) -> tuple:
