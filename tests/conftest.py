@@ -4,9 +4,13 @@ small lessons, and one build of the sample (Letter and A4) reused by the PDF tes
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
+import socket
 import struct
+import subprocess
+import sys
 import textwrap
 import zlib
 from pathlib import Path
@@ -146,3 +150,21 @@ def assert_print_ready(pdf_path: Path) -> None:
             (width - band, 0, width, height),
         ):
             assert image.crop(box).getextrema()[0] >= 200, (pdf_path.name, index + 1, box)
+
+
+def start_serve(project: Path) -> tuple[subprocess.Popen, str]:
+    """`lessonpack serve` on a free port in `project`, started as a teacher would; returns
+    the process and its address once it says where it listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--port", str(port)],
+        cwd=project,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    first = process.stderr.readline()
+    assert f"at http://127.0.0.1:{port}" in first, first
+    return process, f"http://127.0.0.1:{port}"

@@ -11,14 +11,11 @@ import os
 import re
 import shutil
 import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import SLUG
+from conftest import SLUG, start_serve
 
 TIMEOUT_MS = 30_000  # only to catch a hang, never a speed limit
 INSTALL = "apt-get install chromium && pip install playwright"
@@ -42,20 +39,9 @@ def _browser_or_skip() -> str:
 def server(project):
     """`lessonpack serve` on a free port in the sample project; yields its address and
     checks that Ctrl-C stops it with status 130."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--port", str(port)],
-        cwd=project,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    process, address = start_serve(project)
     try:
-        first = process.stderr.readline()
-        assert f"http://127.0.0.1:{port}" in first, first
-        yield f"http://127.0.0.1:{port}"
+        yield address
         process.send_signal(signal.SIGINT)
         assert process.wait(TIMEOUT_MS / 1000) == 130
     finally:

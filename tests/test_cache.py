@@ -386,12 +386,12 @@ def test_a_dask_cluster_can_render_the_documents(two_lessons):
 
     reference = two_lessons / "dist-here"
     build([two_lessons / "lessons"], BuildOptions(out_dir=reference, jobs=1))
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True) as cluster:
-        with Client(cluster) as client:
-            build(
-                [two_lessons / "lessons"],
-                BuildOptions(out_dir=two_lessons / "dist"),
-                client.get_executor(),
-            )
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True)
+    with cluster, Client(cluster) as client:
+        build(
+            [two_lessons / "lessons"],
+            BuildOptions(out_dir=two_lessons / "dist"),
+            client.get_executor(),
+        )
     for name in ("alpha/alpha-student.pdf", "beta/beta-key.pdf"):
         assert (two_lessons / "dist" / name).read_bytes() == (reference / name).read_bytes()

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import signal
 import socket
-import subprocess
-import sys
 import textwrap
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import SLUG, squash
+from conftest import SLUG, squash, start_serve
 from pypdf import PdfReader
 from starlette.testclient import TestClient
 
@@ -248,20 +245,9 @@ def test_a_port_in_use_is_reported_plainly(project):
 
 
 def test_serve_runs_until_ctrl_c_then_exits_130(project):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--port", str(port)],
-        cwd=project,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    server, address = start_serve(project)
     try:
-        first = server.stderr.readline()
-        assert f"at http://127.0.0.1:{port}" in first, first
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=TIMEOUT) as response:
+        with urllib.request.urlopen(f"{address}/", timeout=TIMEOUT) as response:
             assert TITLE in response.read().decode()
         server.send_signal(signal.SIGINT)
         assert server.wait(TIMEOUT) == 130
