@@ -52,7 +52,8 @@ def test_ctrl_c_exits_130_and_leaves_no_partial_file(project, jobs):
     lesson = project / "lessons" / SLUG / "lesson.yaml"
     lesson.write_text(lesson.read_text().replace("Origins of", "Changed origins of", 1))
     process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "build", "--jobs", jobs],
+        # 4 versions: enough documents for --jobs 2 to start worker processes
+        [sys.executable, "-m", "builder", "build", "--jobs", jobs, "--versions", "4"],
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
