@@ -168,3 +168,41 @@ def _problem(data: dict, root: Path) -> Problem:
         int(col) if col is not None else None,
         severity,
     )
+
+
+class Renders:
+    """Small PDFs laid out for a bundle — its cover, its packet page numbers — by a hash
+    of what they show, kept between builds: a packet joined again after an edit that
+    changed no page count lays out nothing. Each file holds its own hash and is checked."""
+
+    KEEP = 200
+
+    def __init__(self, cache: BuildCache):
+        self.folder = cache.folder / "renders"
+        self.enabled = cache.enabled
+
+    def get(self, key: str) -> bytes | None:
+        path = self.folder / key
+        if not self.enabled or path.is_symlink():
+            return None
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        digest, _, data = raw.partition(b"\n")
+        if hashlib.sha256(data).hexdigest().encode() != digest:
+            return None
+        os.utime(path)
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = self.folder / f".{key}.new"
+            temporary.write_bytes(hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+            os.replace(temporary, self.folder / key)
+            kept = sorted(self.folder.iterdir(), key=lambda p: p.stat().st_mtime_ns)
+            for old in kept[: -self.KEEP]:
+                old.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not keep a bundle render in the cache: %s", exc)

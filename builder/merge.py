@@ -24,7 +24,9 @@ import io
 import itertools
 import os
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from html import escape
@@ -313,10 +315,47 @@ def _box(where: str, paper: str) -> _Box:
     raise ValueError(f"unknown stamp position {where!r}; use one of {', '.join(WHERE)}")
 
 
+@contextmanager
+def remembering(store) -> Iterator[None]:
+    """Within this block, laid-out texts are looked up in (and added to) `store`, an
+    object with get(key) -> bytes | None and put(key, bytes): the build cache keeps a
+    packet's page numbers from one build to the next."""
+    token = _STORE.set(store)
+    try:
+        yield
+    finally:
+        _STORE.reset(token)
+
+
+def remembered(parts: tuple, make: Callable[[], bytes]) -> bytes:
+    """make(), or what it returned before for the same `parts`, from the store in effect."""
+    store = _STORE.get()
+    if store is None:
+        return make()
+    from .keys import code_fingerprint, digest
+
+    key = digest(code_fingerprint(), *parts)
+    data = store.get(key)
+    if data is None:
+        data = make()
+        store.put(key, data)
+    return data
+
+
+_STORE: ContextVar = ContextVar("lessonpack_merge_store", default=None)
+
+
 @lru_cache(maxsize=8)  # a bundle joined again (same page count) reuses its footers
 def _render(texts: tuple[str, ...], paper: str, box: _Box, identifier: bytes) -> bytes:
     """One page per text, each text in `box`, as a PDF laid out by WeasyPrint (about 5 ms
     a page: most of the time `combine` takes to number a packet)."""
+    return remembered(
+        ("stamps", texts, paper, box, identifier.hex()),
+        lambda: _layout(texts, paper, box, identifier),
+    )
+
+
+def _layout(texts: tuple[str, ...], paper: str, box: _Box, identifier: bytes) -> bytes:
     from weasyprint import HTML
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # fontTools stamps times otherwise

@@ -10,6 +10,7 @@ roster costs one render per version plus a stamp per page.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from .bundles import BundleSource
 from .jobs import Layout, bundle_header
@@ -32,9 +33,14 @@ def lesson_name(bundle: BundleSource, slug: str, variant: str, layout: Layout, v
 
 
 def packet_files(
-    bundle: BundleSource, pdfs: dict[str, bytes], layouts: list[Layout], key: bool
+    bundle: BundleSource,
+    pdfs: dict[str, bytes],
+    layouts: list[Layout],
+    key: bool,
+    pages: dict[str, int] | None = None,
 ) -> list[PacketFile]:
-    """The combined files of a bundle, from the rendered lesson PDFs by name."""
+    """The combined files of a bundle, from the rendered lesson PDFs by name (and their
+    page counts by name, where known)."""
     from .merge import Part, combine, page_count
 
     files = []
@@ -44,11 +50,13 @@ def packet_files(
         keys: list[Part] = []
         for version in bundle.versions:
             for variant in variants:
-                lessons = [
-                    pdfs[lesson_name(bundle, entry.slug, variant, layout, version)]
+                names = [
+                    lesson_name(bundle, entry.slug, variant, layout, version)
                     for entry in bundle.entries
                 ]
-                packet = _packet(bundle, lessons, variant, version, layout)
+                lessons = [pdfs[name] for name in names]
+                counts = [(pages or {}).get(name) or page_count(pdfs[name]) for name in names]
+                packet = _packet(bundle, lessons, counts, variant, version, layout)
                 if variant == "key" and version:
                     keys.append(Part(packet, f"Version {version}"))
                     continue
@@ -80,13 +88,17 @@ def packet_files(
 
 
 def _packet(
-    bundle: BundleSource, lessons: list[bytes], variant: str, version: str, layout: Layout
+    bundle: BundleSource,
+    lessons: list[bytes],
+    counts: list[int],
+    variant: str,
+    version: str,
+    layout: Layout,
 ) -> bytes:
     from .merge import Part, combine, padded_page_counts, page_count
 
     duplex = bundle.bundle.duplex
     titles = [entry.lesson.title for entry in bundle.entries]
-    counts = [page_count(pdf) for pdf in lessons]
     parts = [Part(pdf, title) for pdf, title in zip(lessons, titles, strict=True)]
     if bundle.cover:
         cover = _cover(bundle, titles, [0] * len(titles), variant, version, layout)
@@ -98,7 +110,8 @@ def _packet(
                 break
             cover = numbered
         parts.insert(0, Part(numbered, "Cover", keep_outline=False))
-    total = sum(padded_page_counts([page_count(p.pdf) for p in parts], duplex))
+    cover_pages = [page_count(numbered)] if bundle.cover else []
+    total = sum(padded_page_counts([*cover_pages, *counts], duplex))
     title = bundle.bundle.title + (" — Answer key" if variant == "key" else "")
     return combine(
         parts,
@@ -119,6 +132,8 @@ def _cover(
     layout: Layout,
 ) -> bytes:
     from .jobs import pdf_job
+    from .keys import files_digest
+    from .merge import remembered
     from .render_pdf import render_pdf
 
     view = CoverView(
@@ -131,7 +146,11 @@ def _cover(
     html = render_cover(view, bundle.root, show_answers=variant == "key")
     source = bundle.entries[0]
     job = pdf_job(source, html, f"{bundle.name}/cover-{variant}-{version}", layout)
-    return render_pdf(replace(job, lesson_file=bundle.path)).data
+    job = replace(job, lesson_file=bundle.path)
+    return remembered(
+        ("cover", job.html, job.identifier, job.paper, files_digest(job.stylesheets, Path("/"))),
+        lambda: render_pdf(job).data,
+    )
 
 
 def _roster(bundle: BundleSource, packets: dict[str, bytes], layout: Layout) -> bytes:

@@ -269,7 +269,7 @@ def _make(
         if entry is None:
             if progress:
                 progress.done(f"{bundle.name} (combining)")
-            entry = _packets(bundle, layouts, files, options.key)
+            entry = _packets(bundle, layouts, files, options.key, cache)
             cache.put(slot, key, entry, bundle.root)
         files.update(_named(entry))
     if options.html:
@@ -287,15 +287,22 @@ def _named(entry: Entry) -> dict[str, tuple[bytes, int | None]]:
     return {name: (data, entry.pages.get(name)) for name, data in entry.files.items()}
 
 
-def _packets(bundle: BundleSource, layouts: list[Layout], files: dict, key: bool) -> Entry:
-    from .cache import Entry
+def _packets(
+    bundle: BundleSource, layouts: list[Layout], files: dict, key: bool, cache: BuildCache
+) -> Entry:
+    """Join a bundle's lessons; its cover and page numbers come from the cache when an
+    edit changed no page count."""
+    from .cache import Entry, Renders
+    from .merge import remembering
     from .packets import packet_files
 
     pdfs = {name.removesuffix(".pdf"): data for name, (data, _) in files.items()}
+    pages = {name.removesuffix(".pdf"): n for name, (_, n) in files.items() if n}
     entry = Entry()
-    for packet in packet_files(bundle, pdfs, layouts, key):
-        entry.files[packet.name] = packet.data
-        entry.pages[packet.name] = packet.pages
+    with remembering(Renders(cache)):
+        for packet in packet_files(bundle, pdfs, layouts, key, pages):
+            entry.files[packet.name] = packet.data
+            entry.pages[packet.name] = packet.pages
     return entry
 
 
