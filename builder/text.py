@@ -98,13 +98,15 @@ def _sanitize(html: str) -> str:
     )
 
 
-def block(markdown_text: str) -> Markup:
+def block(markdown_text: str, anchors: bool = True) -> Markup:
     """Full Markdown (reading texts): paragraphs, lists, emphasis, tables. Anchors become
-    invisible marks that line_numbers.number_words turns into word positions."""
+    invisible marks that line_numbers.number_words turns into word positions; with
+    `anchors=False` (text outside readings) they print as written."""
     converter = _converter()
     converter.reset()
-    marked = ANCHOR.sub(lambda m: encode_anchor(m[1]), markdown_text)
-    return Markup(_sanitize(converter.convert(marked)))
+    if anchors:
+        markdown_text = ANCHOR.sub(lambda m: encode_anchor(m[1]), markdown_text)
+    return Markup(_sanitize(converter.convert(markdown_text)))
 
 
 def mark_terms(body: Markup, terms: list[str]) -> tuple[Markup, list[bool]]:
@@ -147,7 +149,7 @@ def inline(markdown_text: str | None) -> Markup:
     """Inline Markdown (prompts, answers, headnotes): one paragraph without its <p>."""
     if markdown_text is None:
         return Markup("")
-    html = str(block(markdown_text)).strip()
+    html = str(block(markdown_text, anchors=False)).strip()
     if (match := _SINGLE_PARAGRAPH.match(html)) and "<p>" not in match.group(1):
         html = match.group(1)
     return Markup(html)

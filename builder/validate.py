@@ -268,6 +268,12 @@ def _check_body(reading: Reading, body: str, loc: tuple, anchors: dict, problem)
 
 def _check_refs(value: str | list | None, loc: tuple, anchors: dict, problem) -> None:
     for item in value if isinstance(value, list) else [value]:
+        for match in text.ANCHOR.finditer(item or ""):
+            problem(
+                f"{{#{match[1]}}} marks a line in a reading's text and only works there; "
+                f"to print that line's number here, write {{line:{match[1]}}}",
+                loc,
+            )
         for match in text.LINE_REF.finditer(item or ""):
             reading = anchors.get(match[1])
             if reading is None:

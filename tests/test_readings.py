@@ -104,6 +104,35 @@ def test_unknown_or_unnumbered_line_references_are_errors(write_lesson, cli):
     assert "error: {line:nowhere} names no anchor" in result.stderr
 
 
+def test_an_anchor_outside_a_reading_is_an_error_and_titles_print_it_as_written(
+    write_lesson, cli, tmp_path
+):
+    write_lesson(
+        "misplaced",
+        """\
+        title: "Braces {#like-this} print as written"
+        readings:
+          - id: a
+            line_numbers: true
+            text: "{#start}Some text."
+        questions:
+          - prompt: Read {#start} again.
+            answer: x
+        """,
+    )
+    result = cli("check")
+    assert result.exit_code == 1
+    assert (
+        "lessons/misplaced/lesson.yaml:7:13: error: {#start} marks a line in a reading's text "
+        "and only works there; to print that line's number here, write {line:start}"
+    ) in result.stderr
+    lesson = tmp_path / "lessons" / "misplaced" / "lesson.yaml"
+    lesson.write_text(lesson.read_text().replace("Read {#start}", "Read {line:start}"))
+    assert cli("build", "--no-key", "--strict").exit_code == 0  # no stray private characters
+    text = pdf_text(tmp_path / "dist" / "misplaced" / "misplaced-student.pdf")
+    assert "Braces {#like-this} print as written" in text and "Read line 1 again" in text
+
+
 def test_document_parts_print_and_glossary_words_are_marked(write_lesson, cli, tmp_path):
     folder = write_lesson(
         "docs",
