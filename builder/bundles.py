@@ -67,7 +67,7 @@ def load_bundle(
 ) -> tuple[BundleSource | None, list[Problem]]:
     """Load `path` against the valid `lessons` by slug (`invalid` lessons are reported
     already; a bundle naming one just fails without repeating their problems)."""
-    data, smap, problems = read_yaml(path)
+    data, smap, problems = read_yaml(path, [path.parent])
     if problems:
         return None, problems
     if not isinstance(data, dict):

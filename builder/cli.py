@@ -246,7 +246,7 @@ def list_lessons(paths: Paths = None):
             f"{len(lesson.questions)} questions, {events} timeline events)"
         )
     for path in bundle_files:
-        data, _, yaml_problems = read_yaml(path)
+        data, _, yaml_problems = read_yaml(path, [path.parent])
         title = data.get("title") if isinstance(data, dict) else None
         lessons = data.get("lessons") if isinstance(data, dict) else None
         if yaml_problems or not isinstance(lessons, list):

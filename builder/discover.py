@@ -66,7 +66,8 @@ def find_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Pro
             folders += found_lessons
             bundles += found_bundles
     unique = list(dict.fromkeys(folder.resolve() for folder in folders))
-    return unique, list(dict.fromkeys(b.resolve() for b in bundles)), problems
+    # Bundles stay unresolved: reading one checks that a link does not lead outside.
+    return unique, list(dict.fromkeys(b.absolute() for b in bundles)), problems
 
 
 def _search(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -122,7 +123,7 @@ def _named_lessons(bundle_path: Path) -> list[Path]:
     """Lesson folders beside a bundle that it names (read loosely; load_bundle checks)."""
     from .yamlfile import read_yaml
 
-    data, _, _ = read_yaml(bundle_path)
+    data, _, _ = read_yaml(bundle_path, [bundle_path.parent])
     entries = data.get("lessons") if isinstance(data, dict) else None
     names = [
         e if isinstance(e, str) else e.get("lesson") if isinstance(e, dict) else None

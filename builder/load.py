@@ -62,7 +62,7 @@ def load_lesson(folder: Path) -> tuple[LessonSource | None, list[Problem]]:
                 f"'{suggestion}')",
             )
         )
-    data, smap, yaml_problems = read_yaml(yaml_path)
+    data, smap, yaml_problems = read_yaml(yaml_path, [project_root(folder)])
     problems += yaml_problems
     if yaml_problems:
         return None, problems

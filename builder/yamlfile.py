@@ -9,6 +9,7 @@ the data can still point at `lesson.yaml:42:7`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -143,17 +144,25 @@ _EMPTY = object()
 _PLAIN_OR_NO_TAG = {None, "!", *PLAIN_TAGS}
 
 
-def read_yaml(path: Path) -> tuple[Any, SourceMap, list[Problem]]:
-    """Parse `path` into plain dicts, lists and strings plus a SourceMap.
+def read_yaml(path: Path, allowed_roots: Iterable[Path]) -> tuple[Any, SourceMap, list[Problem]]:
+    """Parse `path` into plain dicts, lists and strings plus a SourceMap, after the same
+    check as every other read (SPEC §6): a symlink to a file outside `allowed_roots`
+    (the project) is refused.
 
     Returns problems instead of raising, so the caller can keep collecting.
     """
+    from .sandbox import Refused, checked_path
+
     smap = SourceMap()
     try:
-        size = path.stat().st_size
+        resolved = checked_path(path, allowed_roots)
+    except Refused as exc:
+        return None, smap, [Problem(path, str(exc))]
+    try:
+        size = resolved.stat().st_size
         if size > MAX_FILE_BYTES:
             return None, smap, [Problem(path, f"file is {size // 1024} KB; the limit is 5 MB")]
-        text = path.read_text(encoding="utf-8")
+        text = resolved.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return (
             None,

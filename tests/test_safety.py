@@ -110,6 +110,27 @@ def test_reading_files_outside_the_project_are_refused(where, write_lesson, cli,
     assert not (tmp_path / "dist" / "hostile").exists()
 
 
+@pytest.mark.parametrize("kind", ["lesson", "bundle"])
+def test_a_lesson_or_bundle_file_linked_from_outside_the_project_is_refused(
+    kind, write_lesson, cli, tmp_path
+):
+    outside = tmp_path.parent / f"outside-{kind}.yaml"
+    outside.write_text("title: Not from this project\nlessons: [ok]\n")
+    write_lesson("ok", "title: A lesson of this project\n")
+    if kind == "lesson":
+        folder = tmp_path / "lessons" / "linked"
+        folder.mkdir()
+        (folder / "lesson.yaml").symlink_to(outside)
+        shown = "lessons/linked/lesson.yaml"
+    else:
+        (tmp_path / "lessons" / "unit.bundle.yaml").symlink_to(outside)
+        shown = "lessons/unit.bundle.yaml"
+    result = cli("check")
+    assert result.exit_code == 1
+    assert f"{shown}: error: '{shown}' is outside the lesson project" in result.stderr
+    assert "Not from this project" not in result.output
+
+
 def test_device_files_are_refused(write_lesson, cli):
     write_lesson("hostile", "title: T\nreadings:\n  - id: a\n    file: /dev/zero\n")
     result = cli("check")

@@ -108,7 +108,7 @@ def _bundle(path: Path) -> Target:
     from ..bundles import bundle_name
     from ..yamlfile import read_yaml
 
-    data, _, problems = read_yaml(path)
+    data, _, problems = read_yaml(path, [path.parent])
     data = data if isinstance(data, dict) else {}
     folder = path.parent
     root = folder.parent if folder.name == "lessons" else folder
