@@ -83,10 +83,14 @@ def _search(folder: Path) -> tuple[list[Path], list[Path]]:
 
 def load_all(paths: Iterable[Path]) -> Loaded:
     """Load and validate every lesson and bundle named by `paths`, collecting all problems."""
+    return load_found(*find_inputs(paths))
+
+
+def load_found(folders: list[Path], bundle_paths: list[Path], problems: list[Problem]) -> Loaded:
+    """Load and validate what find_inputs found."""
     from .bundles import load_bundle
     from .load import load_lesson
 
-    folders, bundle_paths, problems = find_inputs(paths)
     loaded = Loaded(problems=problems)
     by_slug: dict[str, LessonSource] = {}
     invalid: set[str] = set()

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from .discover import load_all
+from .discover import Loaded, find_inputs, load_all, load_found
 from .errors import LessonError, Problem, errors_in
 from .letters import letter
 from .write import Output, assets, write_changed
@@ -31,12 +31,6 @@ if TYPE_CHECKING:  # rendering modules load only when something is rendered (fas
     from .load import LessonSource
 
 log = logging.getLogger(__name__)
-
-# Starting worker processes costs about 1.5 s each (Python, then WeasyPrint), so a
-# rebuild of a few documents renders in this process instead: measured on the 10-lesson
-# benchmark, one edited lesson (3 steps) rebuilt in 2.7 s here and 4.8 s with 2 workers.
-POOL_MIN_STEPS = 8
-LONG_TEXT = 100_000  # characters of reading text
 
 
 @dataclass(frozen=True)
@@ -78,7 +72,10 @@ class Result:
 
 
 def load(paths: Iterable[Path]) -> Result:
-    loaded = load_all(paths)
+    return _result(load_all(paths))
+
+
+def _result(loaded: Loaded) -> Result:
     return Result(lessons=loaded.lessons, bundles=loaded.bundles, problems=loaded.problems)
 
 
@@ -90,7 +87,7 @@ def check(paths: Iterable[Path], strict: bool = False) -> Result:
         from .workers import executor_for, render_groups
 
         groups = plan(result, BuildOptions())
-        with executor_for(None, len(groups)) as executor:
+        with executor_for(None, groups) as executor:
             entries, problems = render_groups(groups, executor)
         result.add(problems)
         for entry in entries.values():
@@ -115,9 +112,7 @@ def build(
     """
     from . import manifest
     from .cache import BuildCache
-    from .discover import find_inputs
 
-    paths = list(paths)
     cache = BuildCache(options.out_dir, enabled=not options.force)
     folders, bundle_files, found_problems = find_inputs(paths)
     request = manifest.request_key(_request(options), folders, bundle_files)
@@ -128,7 +123,7 @@ def build(
                 problems=recorded.warnings,
                 outputs=[Output(path, pages, up_to_date=True) for path, pages in recorded.outputs],
             )
-    result = load(paths)
+    result = _result(load_found(folders, bundle_files, found_problems))
     _stop_on_errors(result, options.strict)
     files = _make(result, options, cache, executor, progress)
     _stop_on_errors(result, options.strict)
@@ -232,7 +227,7 @@ def _make(
 ) -> dict[str, tuple[bytes, int | None]]:
     """Every output file's bytes (and pages) by name: from the cache, or rendered."""
     from .keys import Keys, group_slot, packets_slot
-    from .workers import executor_for, render_groups
+    from .workers import executor_for, render_groups, render_steps
 
     keys = Keys()
     groups = plan(result, options)
@@ -249,12 +244,9 @@ def _make(
         slot = packets_slot(bundle, layouts[0].paper, len(layouts) > 1)
         key = keys.packets(bundle, mine, options.key, slot)
         packets.append((bundle, layouts, slot, key, cache.get(slot, key, bundle.root)))
-    steps = sum(len(g.names()) + g.needs_measuring for g in todo)
-    steps += sum(1 for *_, entry in packets if entry is None)
     if progress:
-        progress.planned(steps)
-    jobs = options.jobs if steps >= POOL_MIN_STEPS or _long(todo) else 1
-    with nullcontext(executor) if executor else executor_for(jobs, steps) as pool:
+        progress.planned(render_steps(todo) + sum(1 for *_, entry in packets if entry is None))
+    with nullcontext(executor) if executor else executor_for(options.jobs, todo) as pool:
         rendered, problems = render_groups(todo, pool, progress)
     for group, entry in rendered.items():
         cache.put(group_slot(group), group_keys[group], entry, group.source.root)
@@ -275,12 +267,6 @@ def _make(
     if options.html:
         files.update(assets(result.lessons, options.large_print))
     return files
-
-
-def _long(groups: list[Group]) -> bool:
-    """Whether the lessons to render are long enough to be worth worker processes even
-    when there are few documents (a 100-page reading renders for seconds)."""
-    return sum(len(t) for g in groups for t in g.source.reading_texts.values()) > LONG_TEXT
 
 
 def _named(entry: Entry) -> dict[str, tuple[bytes, int | None]]:
