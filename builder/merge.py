@@ -345,7 +345,6 @@ def remembered(parts: tuple, make: Callable[[], bytes]) -> bytes:
 _STORE: ContextVar = ContextVar("lessonpack_merge_store", default=None)
 
 
-@lru_cache(maxsize=8)  # a bundle joined again (same page count) reuses its footers
 def _render(texts: tuple[str, ...], paper: str, box: _Box, identifier: bytes) -> bytes:
     """One page per text, each text in `box`, as a PDF laid out by WeasyPrint (about 5 ms
     a page: most of the time `combine` takes to number a packet)."""
@@ -355,6 +354,7 @@ def _render(texts: tuple[str, ...], paper: str, box: _Box, identifier: bytes) ->
     )
 
 
+@lru_cache(maxsize=8)  # a bundle joined again in this process (same page count)
 def _layout(texts: tuple[str, ...], paper: str, box: _Box, identifier: bytes) -> bytes:
     from weasyprint import HTML
 
