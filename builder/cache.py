@@ -22,6 +22,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,7 +75,7 @@ class BuildCache:
                 entry.files[str(item["name"])] = data
                 if item.get("pages") is not None:
                     entry.pages[str(item["name"])] = int(item["pages"])
-            entry.warnings = [_problem(p, root) for p in meta["warnings"]]
+            entry.warnings = [Problem.from_plain(p, root) for p in meta["warnings"]]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             log.info("ignoring a damaged cache entry: %s", folder)
             return None
@@ -102,7 +103,7 @@ class BuildCache:
                 "format": FORMAT,
                 "key": key,
                 "files": files,
-                "warnings": [_plain(p, root) for p in entry.warnings],
+                "warnings": [p.to_plain(root) for p in entry.warnings],
             }
             (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
             target = slot_folder / key
@@ -131,43 +132,8 @@ class BuildCache:
         for old in entries[KEEP_PER_SLOT:]:
             shutil.rmtree(old, ignore_errors=True)
         for stale in slot_folder.glob(".new-*"):  # left by a crashed build
-            if stale.stat().st_mtime < _now() - 3600:
+            if stale.stat().st_mtime < time.time() - 3600:
                 shutil.rmtree(stale, ignore_errors=True)
-
-
-def _now() -> float:
-    import time
-
-    return time.time()
-
-
-def _plain(problem: Problem, root: Path) -> dict:
-    """A problem as JSON, its path relative to the project so a moved project still reads."""
-    try:
-        path = str(problem.path.relative_to(root))
-    except ValueError:
-        path = str(problem.path)
-    return {
-        "path": path,
-        "message": problem.message,
-        "line": problem.line,
-        "col": problem.col,
-        "severity": problem.severity,
-    }
-
-
-def _problem(data: dict, root: Path) -> Problem:
-    severity = data["severity"]
-    if severity not in ("error", "warning"):
-        raise ValueError(severity)
-    line, col = data["line"], data["col"]
-    return Problem(
-        root / str(data["path"]),
-        str(data["message"]),
-        int(line) if line is not None else None,
-        int(col) if col is not None else None,
-        severity,
-    )
 
 
 class Renders:

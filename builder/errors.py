@@ -37,6 +37,37 @@ class Problem:
     def as_error(self) -> Problem:
         return Problem(self.path, self.message, self.line, self.col, "error")
 
+    def to_plain(self, root: Path | None = None) -> dict:
+        """As JSON for the build cache; the path relative to `root` (the project) when
+        inside it, so a moved project still reads its cache."""
+        path = self.path
+        if root is not None and path.is_relative_to(root):
+            path = path.relative_to(root)
+        return {
+            "path": str(path),
+            "message": self.message,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+        }
+
+    @classmethod
+    def from_plain(cls, data: dict, root: Path | None = None) -> Problem:
+        """The inverse of to_plain; raises ValueError, KeyError or TypeError when `data`
+        is not what to_plain wrote (a damaged cache)."""
+        severity = data["severity"]
+        if severity not in ("error", "warning"):
+            raise ValueError(severity)
+        line, col = data["line"], data["col"]
+        path = Path(str(data["path"]))
+        return cls(
+            root / path if root is not None else path,
+            str(data["message"]),
+            int(line) if line is not None else None,
+            int(col) if col is not None else None,
+            severity,
+        )
+
 
 def display_path(path: Path) -> str:
     """Path relative to the current folder when it is inside it, so messages stay short."""

@@ -61,10 +61,7 @@ def unchanged(cache_folder: Path, request: str) -> Recorded | None:
             if (stat.st_mtime_ns, stat.st_size) != (mtime, size):
                 return None
             outputs.append((Path(path), pages))
-        warnings = [
-            Problem(Path(p["path"]), p["message"], p["line"], p["col"], p["severity"])
-            for p in data["warnings"]
-        ]
+        warnings = [Problem.from_plain(p) for p in data["warnings"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return Recorded(outputs, warnings)
@@ -86,16 +83,7 @@ def record(
             "inputs": {str(p): _stamp(p) for p in sorted(set(inputs))},
             "themes": {str(r): sorted(str(p) for p in theme_files(r)) for r in set(roots)},
             "outputs": {str(p): [*_stat(p), pages] for p, pages in outputs},
-            "warnings": [
-                {
-                    "path": str(p.path),
-                    "message": p.message,
-                    "line": p.line,
-                    "col": p.col,
-                    "severity": p.severity,
-                }
-                for p in warnings
-            ],
+            "warnings": [p.to_plain() for p in warnings],
         }
         cache_folder.mkdir(parents=True, exist_ok=True)
         temporary = cache_folder / f".{MANIFEST}.new"
