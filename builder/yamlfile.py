@@ -24,6 +24,7 @@ from yaml.events import (
 )
 
 from .errors import Problem
+from .yaml_messages import explain
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
@@ -177,13 +178,14 @@ def read_yaml(path: Path, allowed_roots: Iterable[Path]) -> tuple[Any, SourceMap
     except OSError as exc:
         return None, smap, [Problem(path, f"cannot read file: {exc.strerror}")]
     problems: list[Problem] = []
-    parser = _Parser(text)
+    try:
+        parser = _Parser(text)  # the pure-Python reader refuses control characters here
+    except yaml.YAMLError as exc:
+        return None, smap, [_syntax_problem(path, exc, text)]
     try:
         data = _Builder(parser, path, smap, problems).document()
-    except yaml.MarkedYAMLError as exc:
-        return None, smap, [_syntax_problem(path, exc)]
     except yaml.YAMLError as exc:
-        return None, smap, [Problem(path, f"YAML syntax error: {exc}")]
+        return None, smap, [_syntax_problem(path, exc, text)]
     finally:
         parser.dispose()
     if data is _EMPTY or (data is None and not smap.values):
@@ -191,25 +193,9 @@ def read_yaml(path: Path, allowed_roots: Iterable[Path]) -> tuple[Any, SourceMap
     return data, smap, problems
 
 
-def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    what = exc.problem or "invalid YAML"
+def _syntax_problem(path: Path, exc: yaml.YAMLError, text: str) -> Problem:
     if isinstance(exc, _YamlRefused):
-        message = what
-    else:
-        message = f"YAML syntax error: {what}"
-        if exc.context:
-            message += f" ({exc.context})"
-        message += _syntax_hint(what)
-    line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        mark = exc.problem_mark
+        return Problem(path, exc.problem, *((mark.line + 1, mark.column + 1) if mark else ()))
+    message, line, col = explain(exc, text, _Parser)
     return Problem(path, message, line, col)
-
-
-def _syntax_hint(problem: str) -> str:
-    if "mapping values are not allowed" in problem:
-        return "; if a value contains ': ', put the whole value in quotes"
-    if "found character '\\t'" in problem:
-        return "; indent with spaces, not tabs"
-    if "expected <block end>" in problem or "did not find expected" in problem:
-        return "; check the indentation and the '-' of list items above this line"
-    return ""

@@ -14,7 +14,8 @@ readings:
 CASES = {
     "yaml-syntax": (
         "title: Cuba\nsubtitle: Thirteen days: October 1962\n",
-        "lessons/bad/lesson.yaml:2:24: error: YAML syntax error: mapping values are not allowed",
+        "lessons/bad/lesson.yaml:2:24: error: a ': ' inside a value ends the key; put the whole "
+        'value in quotes: subtitle: "Thirteen days: October 1962"',
     ),
     "missing-field": (
         "subtitle: no title here\nlanguage: en\n",
