@@ -2,14 +2,20 @@
 
 Lesson text is untrusted: Markdown lets authors write raw HTML, so the output goes
 through nh3 with a small allowlist of formatting tags (no script, style, iframe,
-object, form, link, meta or event handlers; links only to http, https and mailto).
+object, form, link, meta or event handlers). A link survives only when it goes to the
+web (http, https), to e-mail (mailto) or to a place in the same page (#name): WeasyPrint
+would resolve any other target, even a harmless-looking `notes.txt`, against the lesson
+folder into a clickable `file:` link, so such a link is unwrapped to its text (SPEC §6)
+and validate.py warns about it with `refused_links`.
 Lesson text is never compiled as a Jinja template; it enters the page as data.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
+from html.parser import HTMLParser
 
 import nh3
 from markupsafe import Markup
@@ -88,14 +94,78 @@ def _converter():
     return markdown.Markdown(extensions=["sane_lists", "smarty", "tables"], output_format="html")
 
 
+# What a browser (and WeasyPrint, through urllib) ignores around and inside a URL.
+_URL_EDGES = "".join(chr(c) for c in range(0x21))
+_URL_INSIDE = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def link_target(href: str) -> str | None:
+    """The target a link may keep (cleaned of the blanks a URL parser skips), or None when
+    it goes anywhere but the web, e-mail or an in-page `#name` (SPEC §6)."""
+    target = _URL_INSIDE.sub("", href).strip(_URL_EDGES)
+    if target.startswith("#") and len(target) > 1:
+        return target
+    scheme = _SCHEME.match(target)
+    if scheme and scheme[1].lower() in URL_SCHEMES:
+        return target
+    return None
+
+
+def _keep_allowed_links(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href":
+        return link_target(value)
+    return value
+
+
+# A tag as nh3 writes it: attribute values always in double quotes, `"` inside escaped.
+_TAG = re.compile(r'<(/?)([A-Za-z][^\s/>]*)((?:\s+[^\s"\'>/=]+(?:="[^"]*")?)*)\s*/?>')
+_ATTRIBUTE_NAME = re.compile(r'\s([^\s"\'>/=]+)(?:="[^"]*")?')
+
+
+def _unwrap_links_without_href(html: str) -> str:
+    """Drop the <a> tags whose href nh3 removed (and <a name>), keeping their text, so a
+    refused link prints as plain words rather than as a dead, link-coloured one."""
+    out: list[str] = []
+    kept: list[bool] = []  # one entry per open <a>: is it printed?
+    end = 0
+    for match in _TAG.finditer(html):
+        between = html[end : match.start()]
+        if "<" in between:  # not nh3's output as expected: print no link at all
+            return _without_links(html)
+        out.append(between)
+        end = match.end()
+        closing, name, attributes = match[1], match[2].lower(), match[3]
+        if name != "a":
+            out.append(match[0])
+        elif not closing:
+            kept.append("href" in _ATTRIBUTE_NAME.findall(attributes))
+            if kept[-1]:
+                out.append(match[0])
+        elif not kept:
+            return _without_links(html)
+        elif kept.pop():
+            out.append(match[0])
+    if "<" in html[end:] or kept:
+        return _without_links(html)
+    out.append(html[end:])
+    return "".join(out)
+
+
+def _without_links(html: str) -> str:
+    return nh3.clean(html, tags=ALLOWED_TAGS - {"a"}, attributes=ALLOWED_ATTRIBUTES)
+
+
 def _sanitize(html: str) -> str:
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_allowed_links,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+    return _unwrap_links_without_href(clean)
 
 
 def block(markdown_text: str, anchors: bool = True) -> Markup:
@@ -107,6 +177,46 @@ def block(markdown_text: str, anchors: bool = True) -> Markup:
     if anchors:
         markdown_text = ANCHOR.sub(lambda m: encode_anchor(m[1]), markdown_text)
     return Markup(_sanitize(converter.convert(markdown_text)))
+
+
+@dataclass(frozen=True)
+class RefusedLink:
+    """A link in lesson text that prints as plain text: its target as the HTML parser read
+    it, and, to find it in the lesson's own text, the <a> tag and href as written there
+    (for a Markdown link, as python-markdown wrote them)."""
+
+    target: str
+    tag: str
+    href: str
+
+
+_RAW_HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+class _LinkFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused: list[RefusedLink] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = next((value for name, value in attrs if name == "href"), None)
+        if tag != "a" or href is None or link_target(href) is not None:
+            return
+        tag_text = self.get_starttag_text() or ""
+        raw = _RAW_HREF.search(tag_text)
+        raw_href = next((group for group in raw.groups() if group is not None), "") if raw else ""
+        self.refused.append(RefusedLink(href, tag_text, raw_href))
+
+
+def refused_links(markdown_text: str) -> list[RefusedLink]:
+    """The links in a Markdown text that `block` and `inline` print as plain text, in
+    order, for validate.py to warn about (nothing here decides what is printed)."""
+    converter = _converter()
+    converter.reset()
+    finder = _LinkFinder()
+    finder.feed(converter.convert(markdown_text))
+    finder.close()
+    return finder.refused
 
 
 def mark_terms(body: Markup, terms: list[str]) -> tuple[Markup, list[bool]]:

@@ -1,6 +1,6 @@
 """Rules that span fields: unique ids, references between questions and readings,
 reading files on disk, answers that fit their question, timeline dates that can be
-ordered.
+ordered, links that will print as plain text.
 
 They run on every part that has the right shape, even when other parts of the same
 lesson do not, so a teacher sees all of a lesson's problems in one run.
@@ -33,6 +33,7 @@ class Parts:
     questions: list[tuple[int, Question]] = field(default_factory=list)
     events: list[tuple[int, Event]] = field(default_factory=list)
     timeline_mode: str | None = None
+    lesson_texts: list[tuple[tuple, object]] = field(default_factory=list)  # Markdown, by loc
     reading_ids: set[str] = field(default_factory=set)  # also from readings that failed
 
     @classmethod
@@ -44,6 +45,11 @@ class Parts:
             events=list(enumerate(timeline.events)) if timeline else [],
             timeline_mode=timeline.mode if timeline else None,
             reading_ids={r.id for r in lesson.readings},
+            lesson_texts=[
+                (("central_question",), lesson.central_question),
+                (("objectives",), lesson.objectives),
+                (("timeline", "instructions"), timeline.instructions if timeline else None),
+            ],
         )
 
     @classmethod
@@ -63,6 +69,11 @@ class Parts:
                 for r in raw_readings
                 if isinstance(r, dict) and isinstance(r.get("id"), str)
             },
+            lesson_texts=[
+                (("central_question",), data.get("central_question")),
+                (("objectives",), data.get("objectives")),
+                (("timeline", "instructions"), timeline.get("instructions")),
+            ],
         )
 
 
@@ -99,6 +110,10 @@ def validate_parts(
     anchors: dict[str, Reading] = {}
     roots = [root, *builtin_roots()]
 
+    def links(value: object, loc: tuple, file: str | None = None) -> None:
+        in_file = folder / file if file is not None else None
+        problems.extend(link_problems(value, loc, yaml_path, smap, in_file))
+
     def read(relative: str, loc: tuple) -> str | None:
         try:
             return read_text_checked(folder / relative, roots, MAX_FILE_BYTES)
@@ -129,6 +144,7 @@ def validate_parts(
         if body is not None:
             texts[reading.id] = body
             _check_body(reading, body, loc, anchors, problem)
+            links(body, (*loc, "text"), reading.file)
         original = _one_text(
             reading.original,
             reading.original_file,
@@ -141,6 +157,7 @@ def validate_parts(
         )
         if original is not None:
             originals[reading.id] = original
+            links(original, (*loc, "original"), reading.original_file)
         elif reading.show_original:
             problem(
                 f"reading '{reading.id}' has show_original: true but no 'original' text",
@@ -158,6 +175,13 @@ def validate_parts(
             _check_image(folder / image.file, roots, (*loc, "images", j, "file"), problem)
         for field_name in ("headnote", "focus_question"):
             _check_refs(getattr(reading, field_name), (*loc, field_name), anchors, problem)
+        for field_name in ("source", "headnote", "focus_question"):
+            links(getattr(reading, field_name), (*loc, field_name))
+        for j, image in enumerate(reading.images):
+            links(image.caption, (*loc, "images", j, "caption"))
+            links(image.credit, (*loc, "images", j, "credit"))
+        for j, entry in enumerate(reading.glossary):
+            links(entry.meaning, (*loc, "glossary", j, "meaning"))
 
     question_ids: list[str] = []
     for i, question in parts.questions:
@@ -188,8 +212,10 @@ def validate_parts(
         _check_answer(question, qid, loc, problem)
         for field_name in ("prompt", "answer", "choices"):
             _check_refs(getattr(question, field_name), (*loc, field_name), anchors, problem)
+            links(getattr(question, field_name), (*loc, field_name))
         for j, level in enumerate(question.rubric or []):
             _check_refs(level.descriptor, (*loc, "rubric", j, "descriptor"), anchors, problem)
+            links(level.descriptor, (*loc, "rubric", j, "descriptor"))
         if question.rubric and question.points is not None:
             top = max(level.points for level in question.rubric)
             if top != question.points:
@@ -199,6 +225,11 @@ def validate_parts(
                     (*loc, "rubric"),
                     severity="warning",
                 )
+
+    for i, event in parts.events:
+        links(event.text, ("timeline", "events", i, "text"))
+    for loc, value in parts.lesson_texts:
+        links(value, loc)
 
     if parts.timeline_mode == "order":
         seen: dict[tuple, str] = {}
@@ -289,6 +320,65 @@ def _check_refs(value: str | list | None, loc: tuple, anchors: dict, problem) ->
                     "line numbers; add 'line_numbers: true' to it",
                     loc,
                 )
+
+
+LINKS_ALLOWED = (
+    "lessons link only to web pages (http:, https:), e-mail (mailto:) or a place in the "
+    "same handout (#name), never to files"
+)
+
+
+def link_problems(
+    value: object, loc: tuple, yaml_path: Path, smap: SourceMap, file: Path | None = None
+) -> list[Problem]:
+    """A warning for each link in lesson text that prints as plain text (SPEC §6), at its
+    line in the Markdown `file` the text came from, else at its field in lesson.yaml (its
+    own line inside a `|` block)."""
+    items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+    problems = []
+    for index, item in items:
+        if not isinstance(item, str) or ("[" not in item and "<" not in item):
+            continue  # every Markdown or HTML link has one of these
+        item_loc = loc if index is None else (*loc, index)
+        cursor = 0
+        for link in text.refused_links(item):
+            offset, cursor = _find_link(item, link, cursor)
+            message = f"the link to '{_show_target(link.target)}' prints as plain text: "
+            message += LINKS_ALLOWED
+            if file is not None:
+                line_col = _line_col(item, offset) if offset is not None else (None, None)
+                problems.append(Problem(file, message, *line_col, "warning"))
+                continue
+            line, col = smap.value(item_loc) or (None, None)
+            if line is not None and offset is not None and item_loc in smap.literal:
+                line, col = line + 1 + item.count("\n", 0, offset), None
+            problems.append(Problem(yaml_path, message, line, col, "warning"))
+    return problems
+
+
+def _find_link(source: str, link: text.RefusedLink, cursor: int) -> tuple[int | None, int]:
+    """Where a link is written in `source`: the first of its likely spellings (raw HTML,
+    a Markdown link's `(target`, an autolink's `<target`, the bare target) found after the
+    previous link, else anywhere; returns the target's offset (None if not found) and the
+    new cursor."""
+    forms = [(link.tag, 0), (f"({link.href}", 1), (f"<{link.href}", 1), (link.href, 0)]
+    forms.append((link.target, 0))
+    for start in (cursor, 0):
+        for form, skip in forms:
+            offset = source.find(form, start) if form.strip("(< ") else -1
+            if offset >= 0:
+                return offset + skip, offset + 1
+    return None, cursor
+
+
+def _line_col(source: str, offset: int) -> tuple[int, int]:
+    line_start = source.rfind("\n", 0, offset) + 1
+    return source.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _show_target(target: str) -> str:
+    shown = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m[0]):02x}", target)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}

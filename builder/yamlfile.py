@@ -40,6 +40,7 @@ class SourceMap:
     def __init__(self) -> None:
         self.values: dict[Loc, Pos] = {}
         self.keys: dict[Loc, Pos] = {}
+        self.literal: set[Loc] = set()  # `|` block scalars: line n of the text is line+n
 
     def value(self, loc: Loc) -> Pos | None:
         """Position of the value at `loc`, or of its nearest ancestor that exists."""
@@ -103,6 +104,8 @@ class _Builder:
                 Problem(self.path, f"YAML tag '{event.tag}' is not allowed; remove it", *pos)
             )
         if isinstance(event, ScalarEvent):
+            if event.style == "|":
+                self.smap.literal.add(loc)
             if event.value == "" and event.style is None:
                 return None  # `subtitle:` with nothing after it means "not given"
             return event.value
