@@ -3,11 +3,15 @@ after Ctrl-C, limits that fail fast, and a tag tree in reading order."""
 
 from __future__ import annotations
 
+import builtins
+import io
+import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLE, SLUG
@@ -68,6 +72,99 @@ def test_ctrl_c_exits_130_and_leaves_no_partial_file(project, jobs):
     after = {p.name: p.read_bytes() for p in (out / SLUG).iterdir()}
     assert after == before  # interrupted before the move: nothing replaced
     assert not list(out.glob(".lessonpack-staging-*"))
+
+
+CTRL_C_LESSON = """\
+title: {title}
+questions:
+  - prompt: Why do rivers bend?
+    answer: Water wears away the outer bank faster.
+"""
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".lessonpack-cache" not in p.relative_to(folder).parts
+    }
+
+
+@pytest.mark.parametrize("where", ["render", "write"])
+def test_ctrl_c_after_a_new_document_leaves_only_whole_files(
+    where, write_lesson, cli, tmp_path, monkeypatch
+):
+    """Ctrl-C once this build has made a new document: on rendering the second one, or
+    half-way through writing the second file. Every output is then its old bytes or the
+    whole new file, never a partial one, and no staging folder is left."""
+    folder = write_lesson("rivers", CTRL_C_LESSON.format(title="Rivers"))
+    assert cli("build", "--jobs", "1").exit_code == 0
+    old = _outputs(tmp_path / "dist")
+    assert set(old) == {"rivers/rivers-student.pdf", "rivers/rivers-key.pdf"}
+    (folder / "lesson.yaml").write_text(CTRL_C_LESSON.format(title="Bending rivers"))
+    assert cli("build", "--jobs", "1", "-o", "new").exit_code == 0
+    new = _outputs(tmp_path / "new")
+    assert all(new[name] != old[name] for name in old)
+    out = tmp_path / "dist"
+    calls: list[str] = []
+    if where == "render":
+        import builder.workers as workers
+
+        real_render = workers.render_task
+
+        def render(job):
+            calls.append(job.identifier)
+            if len(calls) == 2:
+                raise KeyboardInterrupt
+            return real_render(job)
+
+        monkeypatch.setattr(workers, "render_task", render)
+    else:
+        real_open = io.open
+
+        class HalfWritten:
+            """A file that takes half of what it is given, then Ctrl-C."""
+
+            def __init__(self, file):
+                self.file = file
+
+            def write(self, data):
+                self.file.write(bytes(data)[: len(data) // 2])
+                self.file.flush()
+                raise KeyboardInterrupt
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self.file.close()
+
+            def __getattr__(self, name):
+                return getattr(self.file, name)
+
+        def interrupting_open(file, mode="r", *args, **kwargs):
+            opened = real_open(file, mode, *args, **kwargs)
+            path = Path(os.path.abspath(file)) if isinstance(file, (str, Path)) else None
+            writing = path and any(c in mode for c in "wax+") and path.is_relative_to(out)
+            if writing and ".lessonpack-cache" not in path.parts:
+                calls.append(str(path))
+                if len(calls) == 2:
+                    return HalfWritten(opened)
+            return opened
+
+        monkeypatch.setattr(io, "open", interrupting_open)
+        monkeypatch.setattr(builtins, "open", interrupting_open)
+    result = cli("build", "--jobs", "1")
+    monkeypatch.undo()
+    assert len(calls) >= 2, calls  # interrupted after a new document was made
+    assert result.exit_code == 130, result.output
+    assert "Interrupted" in result.stderr
+    after = _outputs(out)
+    assert set(after) == set(old)  # no stray or staging file
+    for name, data in after.items():
+        assert data in (old[name], new[name]), f"{name} is neither the old nor the new file"
+        PdfReader(out / name)  # and it reads
+    assert [p.name for p in out.iterdir() if p.name != ".lessonpack-cache"] == ["rivers"]
 
 
 def test_limits_fail_fast_with_a_clear_message(write_lesson, cli):

@@ -3,6 +3,8 @@ and margin line numbers that match the printed lines of each layout."""
 
 from __future__ import annotations
 
+import re
+
 import pypdfium2
 import pytest
 from conftest import pdf_text, write_png
@@ -70,15 +72,60 @@ def test_line_reference_follows_the_layout(paper, write_lesson, cli, tmp_path):
     assert printed == number + round((y - word_y) / pitch)
 
 
+def _reading_lines(pdf_path) -> list[tuple[list[str], list[str]]]:
+    """The printed lines of a FILLER reading, in order across pages: (its words, the
+    margin numbers printed on it). A line is the words sharing a baseline; lines
+    without a `wordN` (title, questions, footer) are not the reading's."""
+    lines = []
+    document = pypdfium2.PdfDocument(str(pdf_path))
+    for index in range(len(document)):
+        textpage = document[index].get_textpage()
+        text = textpage.get_text_range()
+        tokens = []
+        for match in re.finditer(r"\b(?:word\d+|Zanzibar|\d+)\b", text):
+            _left, bottom, _right, top = textpage.get_charbox(match.start(), loose=True)
+            tokens.append(((bottom + top) / 2, match[0]))
+        rows: list[tuple[float, list[str]]] = []
+        for y, token in sorted(tokens, key=lambda t: -t[0]):  # top of the page first
+            if rows and abs(rows[-1][0] - y) < 4:  # the margin number's font is smaller
+                rows[-1][1].append(token)
+            else:
+                rows.append((y, [token]))
+        for _, row in rows:
+            words = [t for t in row if not t.isdigit()]
+            if any(w.startswith("word") or w == "Zanzibar" for w in words):
+                lines.append((words, [t for t in row if t.isdigit()]))
+    return lines
+
+
 def test_letter_and_a4_number_the_same_text_differently(write_lesson, cli, tmp_path):
+    """Each paper's margin numbers stand on every 5th of its own printed lines and its
+    {line:} reference names its own line, so A4 can never reuse Letter's numbers."""
+    text = FILLER.replace("word250", "{#spot}Zanzibar")
     write_lesson(
-        "wrap", f'title: Wrap\nreadings:\n  - id: a\n    line_numbers: true\n    text: "{FILLER}"\n'
+        "wrap",
+        f'title: Wrap\nreadings:\n  - id: a\n    line_numbers: true\n    text: "{text}"\n'
+        "questions:\n  - prompt: What happens at {line:spot}?\n    answer: Something.\n",
     )
     assert cli("build", "--no-key", "-o", "letter").exit_code == 0
     assert cli("build", "--no-key", "--paper", "a4", "-o", "a4").exit_code == 0
     letter_lines = _positions(tmp_path / "letter/wrap/wrap-student.pdf", "word200")
     a4_lines = _positions(tmp_path / "a4/wrap/wrap-student.pdf", "word200")
-    assert letter_lines and a4_lines  # both printed; the strict check below proves numbering
+    assert letter_lines and a4_lines  # both printed
+    cited = {}
+    starts = {}
+    for paper in ("letter", "a4"):
+        pdf = tmp_path / paper / "wrap/wrap-student.pdf"
+        lines = _reading_lines(pdf)
+        assert sum(len(words) for words, _ in lines) == 399, paper  # every word, once
+        for number, (words, margin) in enumerate(lines, start=1):
+            assert margin == ([str(number)] if number % 5 == 0 else []), (paper, number, words)
+        cited[paper] = int(pdf_text(pdf).split("What happens at line ")[1].split("?")[0])
+        (spot,) = [n for n, (words, _) in enumerate(lines, start=1) if "Zanzibar" in words]
+        assert cited[paper] == spot, paper
+        starts[paper] = [words[0] for words, _ in lines]
+    assert starts["letter"] != starts["a4"]  # the layouts differ ...
+    assert cited["letter"] != cited["a4"]  # ... and so does the line cited
     assert cli("check", "--strict").exit_code == 0
 
 

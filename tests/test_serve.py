@@ -108,6 +108,14 @@ def test_pdf_download_is_the_key_with_its_answers(project, serve):
     assert key.status_code == 200
     text = squash(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(key.content)).pages))
     assert "ANSWER KEY" in text and TITLE in text
+    answer = "counting both days"  # from q2's model answer in the sample lesson
+    assert answer in text
+    student = client.get(f"/lesson/{SLUG}/letter/student.pdf")
+    assert student.status_code == 200
+    pages = PdfReader(io.BytesIO(student.content)).pages
+    student_text = squash(" ".join(p.extract_text() for p in pages))
+    assert TITLE in student_text
+    assert answer not in student_text and "ANSWER KEY" not in student_text
 
 
 def test_web_page_is_served_with_its_stylesheet_and_no_scripts(project, serve):
