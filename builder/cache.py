@@ -43,6 +43,7 @@ class Entry:
     files: dict[str, bytes] = field(default_factory=dict)  # output name (with extension)
     pages: dict[str, int] = field(default_factory=dict)  # PDFs only
     warnings: list[Problem] = field(default_factory=list)
+    needs: dict[str, list[str]] = field(default_factory=dict)  # options a file needs (write.py)
 
 
 class BuildCache:
@@ -75,6 +76,8 @@ class BuildCache:
                 entry.files[str(item["name"])] = data
                 if item.get("pages") is not None:
                     entry.pages[str(item["name"])] = int(item["pages"])
+                if item.get("needs"):
+                    entry.needs[str(item["name"])] = [str(n) for n in item["needs"]]
             entry.warnings = [Problem.from_plain(p, root) for p in meta["warnings"]]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             log.info("ignoring a damaged cache entry: %s", folder)
@@ -97,6 +100,7 @@ class BuildCache:
                         "name": name,
                         "sha256": hashlib.sha256(data).hexdigest(),
                         "pages": entry.pages.get(name),
+                        "needs": entry.needs.get(name, []),
                     }
                 )
             meta = {

@@ -130,6 +130,11 @@ def build(
     for output in written:
         pages = f"  ({output.pages} page{'s' if output.pages != 1 else ''})" if output.pages else ""
         typer.echo(f"  {display_path(output.path)}{pages}")
+    if result.removed:
+        count = len(result.removed)
+        typer.echo(f"Removed {count} outdated file{'s' if count != 1 else ''} (no longer built):")
+        for path in result.removed:
+            typer.echo(f"  {display_path(path)}")
 
 
 @app.command()

@@ -3,14 +3,16 @@
 A key must change whenever anything that could change the printed page changes —
 the lesson's files and images, the bundle file (its question subsets and class
 line), the roster, the project's templates and styles, lessonpack's own code and
-the rendering libraries, the paper size and the build options — and must not
-change otherwise, so an unchanged lesson is never rendered twice.
+the rendering libraries, the fonts installed on the computer, the paper size and
+the build options — and must not change otherwise, so an unchanged lesson is never
+rendered twice.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Iterable
 from functools import cache
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from .bundles import BundleSource
     from .jobs import Group
     from .load import LessonSource
+
+log = logging.getLogger(__name__)
 
 FORMAT = 1  # bump when the meaning of a key or the cache layout changes
 LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "jinja2", "markdown", "nh3", "pikepdf", "pydantic")
@@ -102,11 +106,95 @@ def lesson_files(source: LessonSource) -> list[Path]:
     return files
 
 
-class Keys:
-    """Keys for one build; a project's theme is hashed once however many lessons use it."""
+def font_fingerprint() -> str:
+    """The fonts WeasyPrint can choose from, as fontconfig sees them right now: a font
+    installed or removed changes which glyphs print, so it changes every key.
 
-    def __init__(self) -> None:
+    Asks fontconfig (the library WeasyPrint's Pango uses, through ctypes: no WeasyPrint
+    import) for its configuration files and font folders, then stamps each config file
+    and every file under those folders by name, size and modification time — about
+    10 ms, and no font is opened. Not cached: a long-running `serve` notices a font
+    installed between two builds. '' when fontconfig cannot be asked (fonts unnoticed).
+    """
+    found = _fontconfig_paths()
+    if found is None:
+        return ""
+    config_files, font_folders = found
+    stamps: list[object] = [[path, _stamp(path)] for path in config_files]
+    for folder in font_folders:
+        stamps.append(folder)
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(f for f in filenames if not f.startswith(".")):
+                path = os.path.join(dirpath, name)
+                stamps.append([os.path.relpath(path, folder), _stamp(path)])
+    return digest("fonts", stamps)
+
+
+def _stamp(path: str) -> list[int]:
+    try:
+        stat = os.stat(path)  # follows links: fonts are often linked from elsewhere
+    except OSError:
+        return []
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+_FONTCONFIG = ("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll")
+
+
+def _fontconfig_paths() -> tuple[list[str], list[str]] | None:
+    """(config files, font folders) of fontconfig's configuration as it would load now
+    (FONTCONFIG_FILE and FONTCONFIG_PATH included), or None if there is no fontconfig."""
+    import ctypes
+
+    library = None
+    for name in _FONTCONFIG:
+        try:
+            library = ctypes.CDLL(name)
+            break
+        except OSError:
+            continue
+    if library is None:
+        log.debug("fontconfig not found: installed fonts are not part of the cache keys")
+        return None
+    pointer = ctypes.c_void_p
+    library.FcInitLoadConfig.restype = pointer
+    library.FcConfigGetConfigFiles.restype = pointer
+    library.FcConfigGetConfigFiles.argtypes = [pointer]
+    library.FcConfigGetFontDirs.restype = pointer
+    library.FcConfigGetFontDirs.argtypes = [pointer]
+    library.FcStrListNext.restype = ctypes.c_char_p
+    library.FcStrListNext.argtypes = [pointer]
+    library.FcStrListDone.argtypes = [pointer]
+    library.FcConfigDestroy.argtypes = [pointer]
+
+    def strings(string_list: int | None) -> list[str]:
+        found = []
+        if string_list:
+            while item := library.FcStrListNext(string_list):
+                found.append(os.fsdecode(item))
+            library.FcStrListDone(string_list)
+        return found
+
+    config = library.FcInitLoadConfig()  # parses the configuration; scans no fonts
+    if not config:
+        return None
+    try:
+        return (
+            strings(library.FcConfigGetConfigFiles(config)),
+            strings(library.FcConfigGetFontDirs(config)),
+        )
+    finally:
+        library.FcConfigDestroy(config)
+
+
+class Keys:
+    """Keys for one build; a project's theme is hashed once however many lessons use it,
+    the installed fonts once per build (`fonts`: font_fingerprint(), if already known)."""
+
+    def __init__(self, fonts: str | None = None) -> None:
         self._themes: dict[Path, list] = {}
+        self.fonts = font_fingerprint() if fonts is None else fonts
 
     def theme(self, root: Path) -> list:
         if root not in self._themes:
@@ -118,6 +206,7 @@ class Keys:
         return digest(
             "group",
             code_fingerprint(),
+            self.fonts,
             self.theme(source.root),
             files_digest(lesson_files(source), source.folder),
             _bundle_file(group.bundle_path),
@@ -135,6 +224,7 @@ class Keys:
         return digest(
             "packets",
             code_fingerprint(),
+            self.fonts,
             self.theme(bundle.root),
             _bundle_file(bundle.path),
             _bundle_file(roster),

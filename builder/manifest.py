@@ -6,9 +6,17 @@ with its size, modification time and hash, the templates and styles present, eve
 output with its size and modification time, and the warnings it printed. The next
 build of the same request compares that with the disk: if every input and output is
 as recorded, the outputs cannot differ, so it reports them up to date without
-importing pydantic or WeasyPrint. Anything else — a changed or new file, a touched
-output, a manifest that does not read back cleanly — means the full build, which
-still skips unchanged documents through the cache.
+importing pydantic or WeasyPrint. The request includes the installed fonts
+(keys.font_fingerprint), so a font installed or removed means a full build. Anything
+else — a changed or new file, a touched output, a manifest that does not read back
+cleanly — means the full build, which still skips unchanged documents through the
+cache.
+
+The same file keeps the output record (`made`): for every lesson and bundle built
+into this folder, by this build or an earlier one, the files made for it and the
+options they needed. It is how a build finds the files an earlier build made that it
+no longer makes (write.remove_stale has the rule); it is carried from build to build,
+so building one lesson keeps the other lessons' lines.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from pathlib import Path
 
 from .errors import Problem
 from .keys import FORMAT, code_fingerprint, digest, file_digest, theme_files
+from .write import Record
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +42,12 @@ class Recorded:
     warnings: list[Problem]
 
 
-def request_key(options: dict, folders: list[Path], bundles: list[Path]) -> str:
+def request_key(options: dict, folders: list[Path], bundles: list[Path], fonts: str) -> str:
+    """What a build was asked to do, and with which code and fonts (keys.font_fingerprint)."""
     return digest(
         "request",
         code_fingerprint(),
+        fonts,
         options,
         [str(f) for f in folders],
         [str(b) for b in bundles],
@@ -67,6 +78,20 @@ def unchanged(cache_folder: Path, request: str) -> Recorded | None:
     return Recorded(outputs, warnings)
 
 
+def made_before(cache_folder: Path) -> Record:
+    """The output record the last build left (empty if there is none that reads back)."""
+    try:
+        data = json.loads((cache_folder / MANIFEST).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            return {}
+        return {
+            str(owner): {str(name): [str(n) for n in needs] for name, needs in files.items()}
+            for owner, files in data.get("made", {}).items()
+        }
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
 def record(
     cache_folder: Path,
     request: str,
@@ -74,8 +99,10 @@ def record(
     roots: list[Path],
     outputs: list[tuple[Path, int | None]],
     warnings: list[Problem],
+    made: Record,
 ) -> None:
-    """Write the manifest of a successful build (best effort: it only saves time)."""
+    """Write the manifest of a successful build (best effort: without it the next build
+    is slower, and cannot remove what this build made and a later one no longer makes)."""
     try:
         data = {
             "format": FORMAT,
@@ -84,6 +111,7 @@ def record(
             "themes": {str(r): sorted(str(p) for p in theme_files(r)) for r in set(roots)},
             "outputs": {str(p): [*_stat(p), pages] for p, pages in outputs},
             "warnings": [p.to_plain() for p in warnings],
+            "made": made,
         }
         cache_folder.mkdir(parents=True, exist_ok=True)
         temporary = cache_folder / f".{MANIFEST}.new"

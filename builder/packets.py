@@ -23,6 +23,7 @@ class PacketFile:
     name: str  # relative to the output folder, with extension
     data: bytes
     pages: int
+    key: bool = False  # an answer key: made only when the build makes keys
 
 
 def lesson_name(bundle: BundleSource, slug: str, variant: str, layout: Layout, version: str) -> str:
@@ -66,7 +67,7 @@ def packet_files(
                     f"{bundle.name}/{bundle.name}-{variant}{layout.suffix}"
                     f"{'-' + version if version else ''}.pdf"
                 )
-                files.append(PacketFile(name, packet, page_count(packet)))
+                files.append(PacketFile(name, packet, page_count(packet), variant == "key"))
         if keys:
             data = combine(
                 keys,
@@ -76,7 +77,10 @@ def packet_files(
             )
             files.append(
                 PacketFile(
-                    f"{bundle.name}/{bundle.name}-keys{layout.suffix}.pdf", data, page_count(data)
+                    f"{bundle.name}/{bundle.name}-keys{layout.suffix}.pdf",
+                    data,
+                    page_count(data),
+                    key=True,
                 )
             )
         if bundle.students and not layout.large_print:

@@ -4,9 +4,11 @@ Everything is gathered before anything is written: every lesson and bundle is lo
 and validated first (all problems reported together), then every document is made —
 from the build cache when its inputs are unchanged (cache.py, keys.py), otherwise
 rendered on every core (workers.py) — and only when all of them succeeded are the
-changed files moved into place through a staging folder (SPEC §3). A failed build
-leaves earlier outputs exactly as they were; a rebuild where nothing changed stops
-after comparing file stamps (manifest.py).
+changed files moved into place through a staging folder (SPEC §3); then the files an
+earlier build made for the same lessons and bundles that this build no longer makes
+are removed (write.remove_stale). A failed build leaves earlier outputs exactly as
+they were; a rebuild where nothing changed stops after comparing file stamps
+(manifest.py).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 from .discover import Loaded, find_inputs, load_all, load_found
 from .errors import LessonError, Problem, errors_in
 from .letters import letter
-from .write import Output, assets, write_changed
+from .write import Output, OutputFile, assets, remove_stale, write_changed
 
 if TYPE_CHECKING:  # rendering modules load only when something is rendered (fast `check`)
     from .bundles import BundleSource
@@ -46,6 +48,14 @@ class BuildOptions:
     force: bool = False  # rebuild everything, ignoring the build cache
     jobs: int | None = None  # worker processes; None: one per core, 1: render in this process
 
+    @property
+    def adding(self) -> frozenset[str]:
+        """The options in effect that only add files (write.remove_stale)."""
+        return frozenset(name for name in ADDING if getattr(self, name))
+
+
+ADDING = ("html", "large_print", "key")  # options whose files a build without them keeps
+
 
 class Progress(Protocol):
     """How a long build tells its caller what it is doing (the CLI draws a bar)."""
@@ -65,6 +75,7 @@ class Result:
     bundles: list[BundleSource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # outdated files an earlier build made
 
     def add(self, problems: list[Problem]) -> None:
         """Add problems, once each (the student sheet and key often report the same)."""
@@ -108,14 +119,18 @@ def build(
     Documents whose inputs are unchanged come from the build cache; the rest render on
     `executor` (default: a process pool of `options.jobs` workers). Raises LessonError
     carrying every problem when anything is invalid or cannot be rendered; then
-    nothing is written.
+    nothing is written and nothing removed. After a successful build, the files an
+    earlier build made for these lessons and bundles that this one no longer makes are
+    removed (`Result.removed`; the rule is write.remove_stale's).
     """
     from . import manifest
     from .cache import BuildCache
+    from .keys import font_fingerprint
 
     cache = BuildCache(options.out_dir, enabled=not options.force)
     folders, bundle_files, found_problems = find_inputs(paths)
-    request = manifest.request_key(_request(options), folders, bundle_files)
+    fonts = font_fingerprint()
+    request = manifest.request_key(_request(options), folders, bundle_files, fonts)
     if cache.enabled and not found_problems:
         recorded = manifest.unchanged(cache.folder, request)
         if recorded is not None:
@@ -125,9 +140,12 @@ def build(
             )
     result = _result(load_found(folders, bundle_files, found_problems))
     _stop_on_errors(result, options.strict)
-    files = _make(result, options, cache, executor, progress)
+    files = _make(result, options, cache, fonts, executor, progress)
     _stop_on_errors(result, options.strict)
     result.outputs += write_changed(files, options.out_dir)
+    result.removed, made = remove_stale(
+        options.out_dir, manifest.made_before(cache.folder), files, options.adding
+    )
     manifest.record(
         cache.folder,
         request,
@@ -135,6 +153,7 @@ def build(
         [s.root for s in _sources(result)],
         [(output.path, output.pages) for output in result.outputs],
         result.problems,
+        made,
     )
     return result
 
@@ -142,39 +161,51 @@ def build(
 def plan(result: Result, options: BuildOptions) -> list[Group]:
     """Every group of documents to make: each lesson, and each lesson as printed in each
     bundle, in every layout."""
+    return [group for group, _, _ in _planned(result, options)]
+
+
+def _planned(result: Result, options: BuildOptions) -> list[tuple[Group, str, frozenset[str]]]:
+    """plan(), each group with the lesson or bundle it is made for (its slug or name) and
+    the options its files need: "large_print" for copies made only because of the flag."""
     from .jobs import Group, bundle_header
 
     groups = []
     for source in result.lessons:
         for layout in _layouts(options.paper or "letter", options.large_print):
-            groups.append(
-                Group(
-                    source,
-                    layout,
-                    tuple(_versions(options.versions or 1)),
-                    options.seed or 1,
-                    options.key,
-                    options.html,
-                    folder=source.slug,
-                )
+            group = Group(
+                source,
+                layout,
+                tuple(_versions(options.versions or 1)),
+                options.seed or 1,
+                options.key,
+                options.html,
+                folder=source.slug,
             )
+            groups.append((group, source.slug, _needs(layout, own_large_print=False)))
     for bundle, layouts in _bundles(result.bundles, options):
         for source in bundle.entries:
             for layout in layouts:
-                groups.append(
-                    Group(
-                        source,
-                        layout,
-                        tuple(bundle.versions),
-                        bundle.bundle.seed,
-                        options.key,
-                        html=False,
-                        folder=f"{bundle.name}/lessons",
-                        header=bundle_header(bundle),
-                        bundle_path=bundle.path,
-                    )
+                group = Group(
+                    source,
+                    layout,
+                    tuple(bundle.versions),
+                    bundle.bundle.seed,
+                    options.key,
+                    html=False,
+                    folder=f"{bundle.name}/lessons",
+                    header=bundle_header(bundle),
+                    bundle_path=bundle.path,
                 )
+                needs = _needs(layout, bundle.bundle.large_print)
+                groups.append((group, bundle.name, needs))
     return groups
+
+
+def _needs(layout: Layout, own_large_print: bool, key: bool = False) -> frozenset[str]:
+    """The adding options a file in `layout` needs (a bundle may ask for large print
+    itself: then its large-print files need no flag)."""
+    large = layout.large_print and not own_large_print
+    return frozenset(["large_print"] * large + ["key"] * key)
 
 
 def lesson_view(source: LessonSource, options: BuildOptions):
@@ -222,15 +253,17 @@ def _make(
     result: Result,
     options: BuildOptions,
     cache: BuildCache,
+    fonts: str,
     executor: Executor | None,
     progress: Progress | None,
-) -> dict[str, tuple[bytes, int | None]]:
-    """Every output file's bytes (and pages) by name: from the cache, or rendered."""
+) -> dict[str, OutputFile]:
+    """Every output file by name: from the cache, or rendered."""
     from .keys import Keys, group_slot, packets_slot
     from .workers import executor_for, render_groups, render_steps
 
-    keys = Keys()
-    groups = plan(result, options)
+    keys = Keys(fonts)
+    planned = _planned(result, options)
+    groups = [group for group, _, _ in planned]
     group_keys = {group: keys.group(group) for group in groups}
     entries = {}
     for group in groups:
@@ -253,43 +286,83 @@ def _make(
     entries.update(rendered)
     result.add(problems)
     _stop_on_errors(result, options.strict)
-    files: dict[str, tuple[bytes, int | None]] = {}
-    for group in groups:
+    files: dict[str, OutputFile] = {}
+    for group, owner, needs in planned:
         result.add(entries[group].warnings)
-        files.update(_named(entries[group]))
+        files.update(_group_files(group, entries[group], owner, needs))
     for bundle, layouts, slot, key, entry in packets:
         if entry is None:
             if progress:
                 progress.done(f"{bundle.name} (combining)")
-            entry = _packets(bundle, layouts, files, options.key, cache)
+            entry = _packets(bundle, layouts, files, options.key, cache, fonts)
             cache.put(slot, key, entry, bundle.root)
-        files.update(_named(entry))
+        for name, data in entry.files.items():
+            needs = frozenset(entry.needs.get(name, ()))
+            files[name] = OutputFile(data, entry.pages.get(name), bundle.name, needs)
     if options.html:
         files.update(assets(result.lessons, options.large_print))
     return files
 
 
-def _named(entry: Entry) -> dict[str, tuple[bytes, int | None]]:
-    return {name: (data, entry.pages.get(name)) for name, data in entry.files.items()}
+def _group_files(
+    group: Group, entry: Entry, owner: str, needs: frozenset[str]
+) -> dict[str, OutputFile]:
+    """A group's files, each with the options it needs: keys need "key", pages "html"."""
+    wants = {}
+    for name, variant, _ in group.names():
+        pdf = needs | ({"key"} if variant == "key" else set())
+        wants[f"{name}.pdf"] = pdf
+        wants[f"{name}.html"] = pdf | {"html"}
+    return {
+        name: OutputFile(data, entry.pages.get(name), owner, frozenset(wants.get(name, ADDING)))
+        for name, data in entry.files.items()
+    }
 
 
 def _packets(
-    bundle: BundleSource, layouts: list[Layout], files: dict, key: bool, cache: BuildCache
+    bundle: BundleSource,
+    layouts: list[Layout],
+    files: dict[str, OutputFile],
+    key: bool,
+    cache: BuildCache,
+    fonts: str,
 ) -> Entry:
     """Join a bundle's lessons; its cover and page numbers come from the cache when an
-    edit changed no page count."""
+    edit changed no page count (and the installed fonts are the same)."""
     from .cache import Entry, Renders
     from .merge import remembering
     from .packets import packet_files
 
-    pdfs = {name.removesuffix(".pdf"): data for name, (data, _) in files.items()}
-    pages = {name.removesuffix(".pdf"): n for name, (_, n) in files.items() if n}
+    pdfs = {name.removesuffix(".pdf"): file.data for name, file in files.items()}
+    pages = {name.removesuffix(".pdf"): file.pages for name, file in files.items() if file.pages}
     entry = Entry()
-    with remembering(Renders(cache)):
-        for packet in packet_files(bundle, pdfs, layouts, key, pages):
-            entry.files[packet.name] = packet.data
-            entry.pages[packet.name] = packet.pages
+    with remembering(_WithFonts(Renders(cache), fonts)):
+        for layout in layouts:
+            for packet in packet_files(bundle, pdfs, [layout], key, pages):
+                entry.files[packet.name] = packet.data
+                entry.pages[packet.name] = packet.pages
+                needs = _needs(layout, bundle.bundle.large_print, key=packet.key)
+                entry.needs[packet.name] = sorted(needs)
     return entry
+
+
+class _WithFonts:
+    """A store of laid-out renders (cache.Renders) whose keys include the installed fonts."""
+
+    def __init__(self, store, fonts: str) -> None:
+        self.store, self.fonts = store, fonts
+
+    def get(self, key: str) -> bytes | None:
+        return self.store.get(_salted(key, self.fonts))
+
+    def put(self, key: str, data: bytes) -> None:
+        self.store.put(_salted(key, self.fonts), data)
+
+
+def _salted(key: str, fonts: str) -> str:
+    from .keys import digest
+
+    return digest(key, fonts) if fonts else key
 
 
 def _sources(result: Result) -> list[LessonSource]:
