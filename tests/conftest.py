@@ -1,5 +1,7 @@
 """Shared fixtures: copies of the sample lesson in a temporary project, a helper to write
-small lessons, and one build of the sample (Letter and A4) reused by the PDF tests."""
+small lessons, one build of the sample (Letter and A4) reused by the PDF tests, and a
+small lesson (SMALL_LESSON) for tests where the sample's 7 and 9 pages add nothing but
+render time."""
 
 from __future__ import annotations
 
@@ -23,6 +25,94 @@ from builder import BuildOptions, build
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "lessons" / "cuban-missile-crisis"
 SLUG = "cuban-missile-crisis"
+
+
+# A small lesson for tests where the sample's size adds nothing: two readings (the first
+# long enough to run onto a second page in large print), three questions (one a choice)
+# and a three-event timeline; its student sheet has 3 pages, an odd count (duplex pads it).
+SMALL_SLUG = "missile-crisis"
+SMALL_LESSON = """\
+title: Origins of the Cuban Missile Crisis
+readings:
+  - id: origins
+    title: Where the crisis came from
+    source: A short essay written for the tests
+    text: |
+      In 1959 Fidel Castro took power in Cuba, ninety miles from Florida. The United
+      States had placed missiles in Turkey, close to the Soviet Union, and Soviet
+      leaders wanted to answer them. Nikita Khrushchev also wanted to protect Cuba
+      after the failed invasion at the Bay of Pigs in April 1961.
+
+      In the summer of 1962 Soviet ships carried missiles, launchers and soldiers to
+      Cuba in secret. The missiles could reach most cities of the United States within
+      minutes. An American spy plane photographed the launch sites in October, and
+      President Kennedy met his advisers for thirteen days to decide what to do.
+
+      Some advisers wanted to bomb the sites at once; others wanted to wait and talk.
+      Kennedy chose a naval blockade, which he called a quarantine, and demanded that
+      the missiles be removed. Soviet ships stopped at the line of the blockade, and
+      letters went back and forth between Washington and Moscow.
+
+      In the end Khrushchev agreed to take the missiles home, and Kennedy promised not
+      to invade Cuba. In secret he also agreed to remove the missiles from Turkey. The
+      next year the two powers set up a hotline so that their leaders could speak at
+      once in a crisis, and they signed a treaty banning nuclear tests in the air.
+
+      Historians still argue about who won. Some say Kennedy stood firm and forced the
+      Soviets back; others say Khrushchev got what he wanted, a safe Cuba and no
+      missiles in Turkey, while the world came closer to nuclear war than ever before.
+  - id: us-aims
+    title: What the United States wanted
+    source: A short explainer written for the tests
+    text: The United States wanted the missiles out of Cuba without a war.
+questions:
+  - id: q1
+    reading: origins
+    prompt: Why did the Soviet Union send missiles to Cuba?
+    answer: To protect Cuba and to answer the U.S. missiles in Turkey.
+    points: 2
+    lines: 8
+  - id: q2
+    reading: origins
+    prompt: Which did Kennedy choose?
+    kind: choice
+    choices: [An air strike, A naval blockade, An invasion]
+    answer: B
+    points: 1
+  - id: q3
+    reading: us-aims
+    prompt: What did the United States want?
+    answer: The missiles out of Cuba, without a war.
+    points: 2
+    lines: 8
+timeline:
+  title: From Sputnik to the hotline
+  instructions: Number the events from 1 (earliest) to 3 (latest).
+  mode: order
+  events:
+    - date: 1957-10-04
+      label: Sputnik 1 launched
+    - date: 1961-04
+      label: Bay of Pigs invasion
+    - date: 1963-06
+      label: Hotline agreed
+"""
+
+
+def write_small_lesson(root: Path) -> Path:
+    """SMALL_LESSON as `root/lessons/missile-crisis`; returns its folder."""
+    folder = root / "lessons" / SMALL_SLUG
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "lesson.yaml").write_text(SMALL_LESSON, encoding="utf-8")
+    return folder
+
+
+def invoke(*args: str):
+    """`lessonpack ARGS` in-process, in the current folder (what the `cli` fixture runs);
+    for module-scoped fixtures, which cannot use `cli`."""
+    from builder.cli import app
+
+    return CliRunner().invoke(app, list(args))
 
 
 @pytest.fixture
@@ -53,14 +143,7 @@ def write_lesson(tmp_path: Path, monkeypatch):
 @pytest.fixture
 def cli():
     """Run `lessonpack ARGS` in-process; returns the result with stdout and stderr apart."""
-    from builder.cli import app
-
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(app, list(args))
-
-    return run
+    return invoke
 
 
 @pytest.fixture(scope="session")

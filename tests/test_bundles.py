@@ -1,5 +1,9 @@
 """Bundles: a week's packet for one class — cover, combined PDFs with bookmarks and packet
-pages, question subsets, versions, large print, duplex and a roster (SPEC §2–§4)."""
+pages, question subsets, versions, large print, duplex and a roster (SPEC §2–§4).
+
+The builds use conftest's small lesson (3-page student sheet) and a one-page second
+lesson: the sample's 7- and 9-page PDFs would only make each packet slower to render.
+The sample is still copied where a test only checks (`packet_project`), for its names."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import shutil
 
 import pypdfium2
 import pytest
-from conftest import SAMPLE, SLUG, pdf_text
+from conftest import SAMPLE, SLUG, SMALL_SLUG, invoke, pdf_text, write_small_lesson
 from pypdf import PdfReader
 
 SECOND = """\
@@ -42,19 +46,29 @@ def packet_project(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture
+def small_project(tmp_path, monkeypatch):
+    """The small lesson and the space race in a project at tmp_path, the current folder."""
+    write_small_lesson(tmp_path)
+    (tmp_path / "lessons" / "space-race").mkdir()
+    (tmp_path / "lessons" / "space-race" / "lesson.yaml").write_text(SECOND)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
 def write_bundle(project, text: str, name: str = "week3"):
     path = project / "lessons" / f"{name}.bundle.yaml"
     path.write_text(text)
     return path
 
 
-WEEK = """\
+WEEK = f"""\
 title: Cold War unit — week 3
 class: Period 2, U.S. History
 teacher: Ms. Rivera
 date: 2026-12-07
 lessons:
-  - cuban-missile-crisis
+  - {SMALL_SLUG}
   - lesson: space-race
     questions: [moon, sputnik]
 """
@@ -64,17 +78,37 @@ def page_texts(path) -> list[str]:
     return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
 
 
-def test_bundle_builds_a_combined_packet_with_cover_bookmarks_and_packet_pages(packet_project, cli):
-    write_bundle(packet_project, WEEK)
+@pytest.fixture(scope="module")
+def duplex_packets(tmp_path_factory):
+    """WEEK with duplex, built twice without keys, into `one/` and `two/` of one project
+    (read only: the duplex test reads `one`, the reproducibility test compares both)."""
+    root = tmp_path_factory.mktemp("duplex")
+    write_small_lesson(root)
+    (root / "lessons" / "space-race").mkdir()
+    (root / "lessons" / "space-race" / "lesson.yaml").write_text(SECOND)
+    write_bundle(root, WEEK + "duplex: true\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        results = [
+            invoke("build", "lessons/week3.bundle.yaml", "--no-key", "-o", out)
+            for out in ("one", "two")
+        ]
+    return root, results
+
+
+def test_bundle_builds_a_combined_packet_with_cover_bookmarks_and_packet_pages(small_project, cli):
+    write_bundle(small_project, WEEK)
     result = cli("build", "lessons/week3.bundle.yaml")
     assert result.exit_code == 0, result.output
-    out = packet_project / "dist" / "week3"
-    assert not (packet_project / "dist" / SLUG).exists()  # only the bundle was built
+    out = small_project / "dist" / "week3"
+    assert not (small_project / "dist" / SMALL_SLUG).exists()  # only the bundle was built
     student = out / "week3-student.pdf"
     pages = page_texts(student)
     singles = [
-        len(PdfReader(out / "lessons" / f"{s}-student.pdf").pages) for s in (SLUG, "space-race")
+        len(PdfReader(out / "lessons" / f"{s}-student.pdf").pages)
+        for s in (SMALL_SLUG, "space-race")
     ]
+    assert singles[0] > 1  # so "Page X of Y" below shows the count restarting
     assert len(pages) == 1 + sum(singles)
     # the cover lists each lesson at the packet page where it starts
     starts = [2, 2 + singles[0]]
@@ -102,21 +136,25 @@ def test_bundle_builds_a_combined_packet_with_cover_bookmarks_and_packet_pages(p
     assert "ANSWER KEY" in key and "It showed Soviet rockets" in key
 
 
-def test_duplex_pads_each_part_to_an_even_page_count(packet_project, cli):
-    write_bundle(packet_project, WEEK + "duplex: true\n")
-    assert cli("build", "lessons/week3.bundle.yaml", "--no-key").exit_code == 0
-    pages = page_texts(packet_project / "dist/week3/week3-student.pdf")
+def test_duplex_pads_each_part_to_an_even_page_count(duplex_packets):
+    project, results = duplex_packets
+    assert results[0].exit_code == 0, results[0].output
+    lesson = PdfReader(project / "one/week3/lessons" / f"{SMALL_SLUG}-student.pdf")
+    assert len(lesson.pages) % 2 == 1  # an odd part, so its padding is tested too
+    pages = page_texts(project / "one/week3/week3-student.pdf")
     assert len(pages) % 2 == 0
     assert "intentionally left blank" in pages[1]  # the one-page cover is padded
     starts = [i for i, text in enumerate(pages) if "Page 1 of" in text]
     assert starts and all(i % 2 == 0 for i in starts)  # every lesson starts on a front side
 
 
-def test_versions_shuffle_choices_and_keys_follow(packet_project, cli):
-    write_bundle(packet_project, WEEK + "versions: 2\nseed: 3\n")
-    result = cli("build", "lessons/week3.bundle.yaml", "--strict")
+def test_versions_shuffle_choices_and_keys_follow(small_project, cli):
+    write_bundle(small_project, WEEK + "versions: 2\nseed: 3\n")
+    # 8 documents would start 2 worker processes, each importing WeasyPrint again;
+    # rendering here is faster and gives the same bytes (test_cache: jobs 2 = jobs 1)
+    result = cli("build", "lessons/week3.bundle.yaml", "--strict", "--jobs", "1")
     assert result.exit_code == 0, result.stderr
-    out = packet_project / "dist" / "week3"
+    out = small_project / "dist" / "week3"
     a = pdf_text(out / "week3-student-A.pdf")
     b = pdf_text(out / "week3-student-B.pdf")
     for text, letter in ((a, "A"), (b, "B")):
@@ -140,37 +178,38 @@ def test_versions_shuffle_choices_and_keys_follow(packet_project, cli):
     assert not (out / "week3-key-A.pdf").exists()
 
 
-def test_tiers_and_timeline_options(packet_project, cli):
+def test_tiers_and_timeline_options(small_project, cli):
     write_bundle(
-        packet_project,
-        """\
+        small_project,
+        f"""\
 title: Core only
 lessons:
   - lesson: space-race
     tiers: [core]
-  - lesson: cuban-missile-crisis
+  - lesson: {SMALL_SLUG}
     timeline: false
     readings: [origins]
     questions: [q1, q2]
 """,
     )
     assert cli("build", "lessons/week3.bundle.yaml", "--no-key").exit_code == 0
-    out = packet_project / "dist" / "week3" / "lessons"
+    out = small_project / "dist" / "week3" / "lessons"
     space = pdf_text(out / "space-race-student.pdf")
     assert "Who reached the Moon" in space and "Why did Sputnik" in space  # no tier = core
     assert "missile gap real" not in space
-    cuban = pdf_text(out / f"{SLUG}-student.pdf")
+    cuban = pdf_text(out / f"{SMALL_SLUG}-student.pdf")
     assert "Document A" in cuban and "Document B" not in cuban
     assert "From Sputnik to the hotline" not in cuban
 
 
-def test_large_print_variant_has_18pt_body_text(packet_project, cli):
-    result = cli("build", f"lessons/{SLUG}", "--large-print", "--no-key")
+def test_large_print_variant_has_18pt_body_text(small_project, cli):
+    result = cli("build", f"lessons/{SMALL_SLUG}", "--large-print", "--no-key")
     assert result.exit_code == 0, result.output
-    large = packet_project / "dist" / SLUG / f"{SLUG}-student-large.pdf"
-    regular = packet_project / "dist" / SLUG / f"{SLUG}-student.pdf"
+    large = small_project / "dist" / SMALL_SLUG / f"{SMALL_SLUG}-student-large.pdf"
+    regular = small_project / "dist" / SMALL_SLUG / f"{SMALL_SLUG}-student.pdf"
     assert len(PdfReader(large).pages) > len(PdfReader(regular).pages)
     document = pypdfium2.PdfDocument(str(large))
+    assert "Historians still argue" in document[1].get_textpage().get_text_range()
     textpage = document[1].get_textpage()  # a page of reading text
     sizes = [
         round(pypdfium2.raw.FPDFText_GetFontSize(textpage.raw, i))
@@ -180,14 +219,14 @@ def test_large_print_variant_has_18pt_body_text(packet_project, cli):
     assert pdf_text(large).count("Name") >= 1
 
 
-def test_roster_makes_one_stamped_packet_per_student(packet_project, cli):
-    (packet_project / "lessons" / "roster.csv").write_text(
+def test_roster_makes_one_stamped_packet_per_student(small_project, cli):
+    (small_project / "lessons" / "roster.csv").write_text(
         'name,section,version\nAna López,P2,A\nBen Okafor,P2,B\n"<b>Li</b> & Co",P3,\n'
     )
-    write_bundle(packet_project, WEEK + "versions: 2\nroster: roster.csv\nduplex: true\n")
+    write_bundle(small_project, WEEK + "versions: 2\nroster: roster.csv\nduplex: true\n")
     result = cli("build", "lessons/week3.bundle.yaml", "--no-key")
     assert result.exit_code == 0, result.output
-    out = packet_project / "dist" / "week3"
+    out = small_project / "dist" / "week3"
     packet_a = len(PdfReader(out / "week3-student-A.pdf").pages)
     packet_b = len(PdfReader(out / "week3-student-B.pdf").pages)
     pages = page_texts(out / "week3-roster.pdf")
@@ -255,10 +294,10 @@ def test_position_based_ids_in_a_bundle_warn(packet_project, cli):
     assert "warning: 'q1' is a position-based id" in result.stderr
 
 
-def test_single_lesson_versions_and_seed(packet_project, cli):
+def test_single_lesson_versions_and_seed(small_project, cli):
     result = cli("build", "lessons/space-race", "--versions", "2", "--seed", "5")
     assert result.exit_code == 0, result.output
-    out = packet_project / "dist" / "space-race"
+    out = small_project / "dist" / "space-race"
     names = sorted(p.name for p in out.iterdir())
     assert names == [
         "space-race-key-A.pdf",
@@ -271,7 +310,7 @@ def test_single_lesson_versions_and_seed(packet_project, cli):
             assert f"Version {letter}" in page
         key = pdf_text(out / f"space-race-key-{letter}.pdf")
         assert "The United States ✓ correct" in key
-    again = packet_project / "again"
+    again = small_project / "again"
     assert (
         cli(
             "build", "lessons/space-race", "--versions", "2", "--seed", "5", "-o", str(again)
@@ -283,9 +322,8 @@ def test_single_lesson_versions_and_seed(packet_project, cli):
     ).read_bytes()
 
 
-def test_combined_packets_are_reproducible(packet_project, cli):
-    write_bundle(packet_project, WEEK + "duplex: true\n")
-    for out in ("one", "two"):
-        assert cli("build", "lessons/week3.bundle.yaml", "--no-key", "-o", out).exit_code == 0
-    one = packet_project / "one/week3/week3-student.pdf"
-    assert one.read_bytes() == (packet_project / "two/week3/week3-student.pdf").read_bytes()
+def test_combined_packets_are_reproducible(duplex_packets):
+    project, results = duplex_packets
+    assert [result.exit_code for result in results] == [0, 0]
+    one = project / "one/week3/week3-student.pdf"
+    assert one.read_bytes() == (project / "two/week3/week3-student.pdf").read_bytes()
