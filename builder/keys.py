@@ -188,6 +188,21 @@ def _fontconfig_paths() -> tuple[list[str], list[str]] | None:
         library.FcConfigDestroy(config)
 
 
+class WithFonts:
+    """A store of laid-out renders (cache.Renders: get(key), put(key, data)) whose keys
+    also hash the installed fonts, so a bundle's cover is laid out again after a font
+    changed."""
+
+    def __init__(self, store, fonts: str) -> None:
+        self.store, self.fonts = store, fonts
+
+    def get(self, key: str) -> bytes | None:
+        return self.store.get(digest(key, self.fonts))
+
+    def put(self, key: str, data: bytes) -> None:
+        self.store.put(digest(key, self.fonts), data)
+
+
 class Keys:
     """Keys for one build; a project's theme is hashed once however many lessons use it,
     the installed fonts once per build (`fonts`: font_fingerprint(), if already known)."""

@@ -330,13 +330,14 @@ def _packets(
     """Join a bundle's lessons; its cover and page numbers come from the cache when an
     edit changed no page count (and the installed fonts are the same)."""
     from .cache import Entry, Renders
+    from .keys import WithFonts
     from .merge import remembering
     from .packets import packet_files
 
     pdfs = {name.removesuffix(".pdf"): file.data for name, file in files.items()}
     pages = {name.removesuffix(".pdf"): file.pages for name, file in files.items() if file.pages}
     entry = Entry()
-    with remembering(_WithFonts(Renders(cache), fonts)):
+    with remembering(WithFonts(Renders(cache), fonts)):
         for layout in layouts:
             for packet in packet_files(bundle, pdfs, [layout], key, pages):
                 entry.files[packet.name] = packet.data
@@ -344,25 +345,6 @@ def _packets(
                 needs = _needs(layout, bundle.bundle.large_print, key=packet.key)
                 entry.needs[packet.name] = sorted(needs)
     return entry
-
-
-class _WithFonts:
-    """A store of laid-out renders (cache.Renders) whose keys include the installed fonts."""
-
-    def __init__(self, store, fonts: str) -> None:
-        self.store, self.fonts = store, fonts
-
-    def get(self, key: str) -> bytes | None:
-        return self.store.get(_salted(key, self.fonts))
-
-    def put(self, key: str, data: bytes) -> None:
-        self.store.put(_salted(key, self.fonts), data)
-
-
-def _salted(key: str, fonts: str) -> str:
-    from .keys import digest
-
-    return digest(key, fonts) if fonts else key
 
 
 def _sources(result: Result) -> list[LessonSource]:

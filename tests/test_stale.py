@@ -105,6 +105,10 @@ def test_a_bundle_that_drops_a_lesson_removes_its_copies(lessons, cli):
         "dist/unit/lessons/beta-student.pdf",
     ]
     assert "Beta camp" not in pdf_text(lessons / "dist" / "unit" / "unit-student.pdf")
+    for args in (["--no-key"], [], ["--no-key"]):  # the last two from the build cache
+        result = build(cli, "lessons/unit.bundle.yaml", *args)
+        assert "Removed" not in result.stdout  # a key needs keys: --no-key leaves it
+    assert "ANSWER KEY" in pdf_text(lessons / "dist" / "unit" / "unit-key.pdf")
 
 
 def test_html_pages_stay_after_a_build_without_html_until_one_with_it(lessons, cli):
