@@ -8,7 +8,9 @@ import json
 import shutil
 import subprocess
 import sys
+import textwrap
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -40,15 +42,85 @@ LESSON = """\
 def two_lessons(write_lesson, tmp_path: Path) -> Path:
     """A project with two small lessons (`alpha`, `beta`), each with a numbered reading
     and an image; returns the project folder."""
-    for slug in ("alpha", "beta"):
-        folder = write_lesson(
-            slug,
-            LESSON.format(title=slug.title()),
-            {"letter.md": f"Dear mother, the {slug} camp is cold.\n\nWe march at dawn.\n"},
-        )
-        (folder / "images").mkdir()
-        write_png(folder / "images" / "map.png")
+    write_two_lessons(tmp_path)
     return tmp_path
+
+
+def write_two_lessons(root: Path) -> None:
+    for slug in ("alpha", "beta"):
+        folder = root / "lessons" / slug
+        (folder / "images").mkdir(parents=True)
+        (folder / "lesson.yaml").write_text(textwrap.dedent(LESSON.format(title=slug.title())))
+        (folder / "letter.md").write_text(
+            f"Dear mother, the {slug} camp is cold.\n\nWe march at dawn.\n"
+        )
+        write_png(folder / "images" / "map.png")
+
+
+UNIT = "title: Unit one\nclass: Period 2\nlessons: [alpha, beta]\n"
+
+
+@dataclass
+class Prepared:
+    root: Path  # a project built once (read only): two_lessons, maybe with a bundle
+    rendered: list[str]  # what its build rendered
+
+
+def _prepare(root: Path, bundle: str | None = None) -> Prepared:
+    write_two_lessons(root)
+    if bundle:
+        (root / "lessons" / "unit.bundle.yaml").write_text(bundle)
+    names: list[str] = []
+    real = workers.render_task
+
+    def render(job):
+        names.append(job.identifier.rsplit("/", 1)[0])
+        return real(job)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers, "render_task", render)
+        run(root)
+    return Prepared(root, names)
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory) -> Prepared:
+    """two_lessons built once for the module (jobs=1, into dist/)."""
+    return _prepare(tmp_path_factory.mktemp("built"))
+
+
+@pytest.fixture(scope="module")
+def prepared_unit(tmp_path_factory) -> Prepared:
+    """two_lessons and the bundle UNIT, built once for the module."""
+    return _prepare(tmp_path_factory.mktemp("built-unit"), UNIT)
+
+
+def _copy_built(prepared: Prepared, tmp_path: Path, monkeypatch) -> Path:
+    """The prepared project copied to tmp_path (the current folder), as if built there:
+    copied, then built again, which the cache answers without rendering; that build
+    records the no-op manifest (last-build.json) for these paths."""
+    shutil.copytree(prepared.root, tmp_path, dirs_exist_ok=True)
+    monkeypatch.chdir(tmp_path)
+    real = workers.render_task
+    rendered_here: list = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers, "render_task", lambda job: rendered_here.append(job) or real(job))
+        outputs = run(tmp_path)
+    assert rendered_here == [] and all(o.up_to_date for o in outputs)  # the cache answered
+    return tmp_path
+
+
+@pytest.fixture
+def built_lessons(prepared, tmp_path, monkeypatch) -> Path:
+    """two_lessons after one build (`run`), from a copy of `prepared`: for tests of what
+    a rebuild does, where rendering the first build again would prove nothing."""
+    return _copy_built(prepared, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def built_unit(prepared_unit, tmp_path, monkeypatch) -> Path:
+    """Like built_lessons, with the bundle UNIT."""
+    return _copy_built(prepared_unit, tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -79,16 +151,17 @@ def stamps(project: Path) -> dict[str, int]:
     }
 
 
-def test_an_unchanged_rebuild_renders_nothing_and_touches_nothing(two_lessons, rendered, cli):
-    run(two_lessons)
-    assert sorted(rendered) == [
+def test_an_unchanged_rebuild_renders_nothing_and_touches_nothing(
+    prepared, built_lessons, rendered, cli
+):
+    assert sorted(prepared.rendered) == [  # the first build
         "alpha/alpha-key",
         "alpha/alpha-student",
         "beta/beta-key",
         "beta/beta-student",
     ]
+    two_lessons = built_lessons
     before = stamps(two_lessons)
-    rendered.clear()
     outputs = run(two_lessons)
     assert rendered == [] and all(o.up_to_date for o in outputs) and len(outputs) == 4
     assert stamps(two_lessons) == before  # a PDF viewer showing a handout is not disturbed
@@ -97,18 +170,18 @@ def test_an_unchanged_rebuild_renders_nothing_and_touches_nothing(two_lessons, r
     assert "Built 0 files, 4 up to date" in result.stdout
 
 
-def test_without_the_last_build_record_the_cache_still_skips_every_document(two_lessons, rendered):
-    run(two_lessons)
+def test_without_the_last_build_record_the_cache_still_skips_every_document(
+    built_lessons, rendered
+):
+    two_lessons = built_lessons
     (two_lessons / "dist" / ".lessonpack-cache" / "last-build.json").unlink()
-    rendered.clear()
     outputs = run(two_lessons)
     assert rendered == [] and all(o.up_to_date for o in outputs)
 
 
-def test_editing_a_reading_rebuilds_only_that_lesson(two_lessons, rendered):
-    run(two_lessons)
+def test_editing_a_reading_rebuilds_only_that_lesson(built_lessons, rendered):
+    two_lessons = built_lessons
     before = stamps(two_lessons)
-    rendered.clear()
     reading = two_lessons / "lessons" / "beta" / "letter.md"
     reading.write_text(reading.read_text().replace("cold", "flooded"))
     run(two_lessons)
@@ -119,9 +192,8 @@ def test_editing_a_reading_rebuilds_only_that_lesson(two_lessons, rendered):
     assert after["dist/beta/beta-student.pdf"] != before["dist/beta/beta-student.pdf"]
 
 
-def test_replacing_an_image_rebuilds_the_lesson_that_shows_it(two_lessons, rendered):
-    run(two_lessons)
-    rendered.clear()
+def test_replacing_an_image_rebuilds_the_lesson_that_shows_it(built_lessons, rendered):
+    two_lessons = built_lessons
     write_png(two_lessons / "lessons" / "alpha" / "images" / "map.png", width=80, height=60)
     run(two_lessons)
     assert sorted(rendered) == ["alpha/alpha-key", "alpha/alpha-student"]
@@ -129,9 +201,8 @@ def test_replacing_an_image_rebuilds_the_lesson_that_shows_it(two_lessons, rende
     assert _image_sizes(two_lessons / "dist" / "beta" / "beta-student.pdf") == [(40, 20)]
 
 
-def test_a_new_project_template_rebuilds_every_lesson(two_lessons, rendered):
-    run(two_lessons)
-    rendered.clear()
+def test_a_new_project_template_rebuilds_every_lesson(built_lessons, rendered):
+    two_lessons = built_lessons
     override = two_lessons / "templates" / "partials" / "header.html"
     override.parent.mkdir(parents=True)
     override.write_text(
@@ -144,10 +215,9 @@ def test_a_new_project_template_rebuilds_every_lesson(two_lessons, rendered):
         assert "Lincoln High School" in pdf_text(two_lessons / "dist" / slug / f"{slug}-key.pdf")
 
 
-def test_a_style_change_rebuilds_every_lesson(two_lessons, rendered):
-    run(two_lessons)
+def test_a_style_change_rebuilds_every_lesson(built_lessons, rendered):
+    two_lessons = built_lessons
     before = (two_lessons / "dist" / "alpha" / "alpha-student.pdf").read_bytes()
-    rendered.clear()
     custom = two_lessons / "styles" / "custom.css"
     custom.parent.mkdir()
     custom.write_text("h1 { font-size: 30pt; }\n")
@@ -160,9 +230,8 @@ def test_a_style_change_rebuilds_every_lesson(two_lessons, rendered):
     assert len(rendered) == 4  # any edit to a stylesheet in effect counts
 
 
-def test_switching_paper_size_rebuilds_and_switching_back_reuses_the_cache(two_lessons, rendered):
-    run(two_lessons)
-    rendered.clear()
+def test_switching_paper_size_rebuilds_and_switching_back_reuses_the_cache(built_lessons, rendered):
+    two_lessons = built_lessons
     run(two_lessons, paper="a4")
     assert len(rendered) == 4
     page = PdfReader(two_lessons / "dist" / "alpha" / "alpha-student.pdf").pages[0]
@@ -175,9 +244,8 @@ def test_switching_paper_size_rebuilds_and_switching_back_reuses_the_cache(two_l
     assert round(float(page.mediabox.width)) == 612
 
 
-def test_force_rebuilds_everything(two_lessons, rendered, cli):
-    run(two_lessons)
-    rendered.clear()
+def test_force_rebuilds_everything(built_lessons, rendered, cli):
+    two_lessons = built_lessons
     run(two_lessons, force=True)
     assert len(rendered) == 4
     rendered.clear()
@@ -188,6 +256,8 @@ def test_force_rebuilds_everything(two_lessons, rendered, cli):
 
 @pytest.mark.parametrize("damage", ["blob", "meta", "format", "symlink", "file"])
 def test_a_damaged_or_foreign_cache_is_ignored_never_trusted(two_lessons, rendered, damage):
+    # built here, not copied: `good` must be rendered in this folder (an image's name in
+    # the PDF depends on its path, so the same lesson renders other bytes elsewhere)
     run(two_lessons)
     good = (two_lessons / "dist" / "alpha" / "alpha-student.pdf").read_bytes()
     cache = two_lessons / "dist" / ".lessonpack-cache"
@@ -228,13 +298,11 @@ def test_the_cache_keeps_two_entries_per_document_however_many_edits(two_lessons
     assert sorted(len(list(slot.iterdir())) for slot in slots) == [1, 2]
 
 
-def test_a_bundle_reuses_its_unchanged_lessons_and_rejoins_the_packet(two_lessons, rendered):
-    (two_lessons / "lessons" / "unit.bundle.yaml").write_text(
-        "title: Unit one\nclass: Period 2\nlessons: [alpha, beta]\n"
-    )
-    run(two_lessons)
-    assert len(rendered) == 8  # each lesson on its own and inside the bundle
-    rendered.clear()
+def test_a_bundle_reuses_its_unchanged_lessons_and_rejoins_the_packet(
+    prepared_unit, built_unit, rendered
+):
+    assert len(prepared_unit.rendered) == 8  # each lesson on its own and inside the bundle
+    two_lessons = built_unit
     reading = two_lessons / "lessons" / "beta" / "letter.md"
     reading.write_text(reading.read_text().replace("cold", "flooded"))
     run(two_lessons)
@@ -355,8 +423,8 @@ def _image_sizes(pdf: Path) -> list[tuple[int, int]]:
     return sizes
 
 
-def test_a_no_op_rebuild_loads_no_lesson_and_no_weasyprint(two_lessons):
-    run(two_lessons)
+def test_a_no_op_rebuild_loads_no_lesson_and_no_weasyprint(built_lessons):
+    two_lessons = built_lessons
     code = (
         "import sys\nfrom builder.cli import app\n"
         "try:\n    app(['build'])\nexcept SystemExit:\n    pass\n"
@@ -397,15 +465,10 @@ def test_a_dask_cluster_can_render_the_documents(two_lessons):
         assert (two_lessons / "dist" / name).read_bytes() == (reference / name).read_bytes()
 
 
-def test_a_bundle_rejoined_after_an_edit_reuses_its_cover_and_page_numbers(
-    two_lessons, monkeypatch
-):
+def test_a_bundle_rejoined_after_an_edit_reuses_its_cover_and_page_numbers(built_unit, monkeypatch):
     import builder.merge as merge
 
-    (two_lessons / "lessons" / "unit.bundle.yaml").write_text(
-        "title: Unit one\nclass: Period 2\nlessons: [alpha, beta]\n"
-    )
-    run(two_lessons)
+    two_lessons = built_unit
     laid_out = []
     real = merge._layout
     monkeypatch.setattr(merge, "_layout", lambda *a: laid_out.append(a[0]) or real(*a))
