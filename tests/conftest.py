@@ -147,16 +147,25 @@ def cli():
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory) -> dict[str, Path]:
-    """The sample lesson built once per paper size: {'letter': dir, 'a4': dir}."""
+def sample_results(tmp_path_factory) -> dict:
+    """The sample lesson built once per paper size: {'letter': builder.Result, 'a4': ...}
+    of `build([root/'lessons'], BuildOptions(out_dir=root/'dist-<paper>', paper=<paper>))`
+    (its problems are the build's warnings). Read only."""
     root = tmp_path_factory.mktemp("sample")
     shutil.copytree(SAMPLE, root / "lessons" / SLUG)
-    outputs = {}
-    for paper in ("letter", "a4"):
-        out = root / f"dist-{paper}"
-        build([root / "lessons"], BuildOptions(out_dir=out, paper=paper))
-        outputs[paper] = out / SLUG
-    return outputs
+    return {
+        paper: build([root / "lessons"], BuildOptions(out_dir=root / f"dist-{paper}", paper=paper))
+        for paper in ("letter", "a4")
+    }
+
+
+@pytest.fixture(scope="session")
+def sample_build(sample_results) -> dict[str, Path]:
+    """The sample lesson built once per paper size: {'letter': dir, 'a4': dir}."""
+    return {
+        paper: next(o.path for o in result.outputs if o.path.name == f"{SLUG}-student.pdf").parent
+        for paper, result in sample_results.items()
+    }
 
 
 def plain(markup: object) -> str:
@@ -171,7 +180,12 @@ def squash(text: str) -> str:
 def pdf_text(path: Path) -> str:
     from pypdf import PdfReader
 
-    text = squash(" ".join(page.extract_text() or "" for page in PdfReader(path).pages))
+    return joined_text(page.extract_text() for page in PdfReader(path).pages)
+
+
+def joined_text(page_texts) -> str:
+    """pdf_text of a PDF whose pages' extracted texts are `page_texts`."""
+    text = squash(" ".join(t or "" for t in page_texts))
     return re.sub(r"(?<=\w)- (?=\w)", "-", text)  # "long-" at a line end + "range"
 
 
