@@ -5,8 +5,10 @@ glyph) on Letter and A4, and every PDF passes the print-readiness checks."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
-from conftest import assert_print_ready, pdf_text
+from conftest import assert_print_ready, invoke, pdf_text
 
 SENTENCE = (
     "The senate met in the curia while messengers rode along the roads to the "
@@ -159,30 +161,50 @@ FIXTURES = {
 }
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """built(name, paper) -> (result, folder): `lessonpack build --strict --paper PAPER`
+    of fixture lesson `name`, alone in a project, run once per module (read only)."""
+    done = {}
+
+    def get(name: str, paper: str):
+        if (name, paper) not in done:
+            root = tmp_path_factory.mktemp(f"{name}-{paper}")
+            yaml_text, files = FIXTURES[name]()
+            folder = root / "lessons" / name
+            folder.mkdir(parents=True)
+            (folder / "lesson.yaml").write_text(textwrap.dedent(yaml_text), encoding="utf-8")
+            for file, content in files.items():
+                (folder / file).write_text(content, encoding="utf-8")
+            with pytest.MonkeyPatch.context() as patch:
+                patch.chdir(root)
+                result = invoke("build", "--strict", "--paper", paper)
+            done[name, paper] = result, root / "dist" / name
+        return done[name, paper]
+
+    return get
+
+
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("name", sorted(FIXTURES))
-def test_fixture_lesson_prints_right(name, paper, write_lesson, cli, tmp_path):
-    yaml_text, files = FIXTURES[name]()
-    write_lesson(name, yaml_text, files=files)
-    result = cli("build", "--strict", "--paper", paper)
+def test_fixture_lesson_prints_right(name, paper, built):
+    result, out = built(name, paper)
     assert result.exit_code == 0, result.stderr
     for variant in ("student", "key"):
-        assert_print_ready(tmp_path / "dist" / name / f"{name}-{variant}.pdf")
+        assert_print_ready(out / f"{name}-{variant}.pdf")
 
 
-def test_long_reading_numbers_lines_across_pages(write_lesson, cli, tmp_path):
-    yaml_text, files = _long_reading()
-    write_lesson("long-reading", yaml_text, files=files)
-    assert cli("build", "--strict", "--no-key").exit_code == 0
-    text = pdf_text(tmp_path / "dist/long-reading/long-reading-student.pdf")
+def test_long_reading_numbers_lines_across_pages(built):
+    result, out = built("long-reading", "letter")
+    assert result.exit_code == 0, result.stderr
+    text = pdf_text(out / "long-reading-student.pdf")
     assert "What waited at line " in text
     assert "Page 3 of" in text
 
 
-def test_unicode_text_survives_into_the_pdf(write_lesson, cli, tmp_path):
-    yaml_text, files = _unicode()
-    write_lesson("unicode-names", yaml_text, files=files)
-    assert cli("build", "--strict").exit_code == 0
-    text = pdf_text(tmp_path / "dist/unicode-names/unicode-names-student.pdf")
+def test_unicode_text_survives_into_the_pdf(built):
+    result, out = built("unicode-names", "letter")
+    assert result.exit_code == 0, result.stderr
+    text = pdf_text(out / "unicode-names-student.pdf")
     for name in ("Trần Hưng Đạo", "Σωκράτης", "Bạch Đằng"):
         assert name in text
