@@ -86,6 +86,18 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     )
 
 
+def stop_now(pool: ProcessPoolExecutor) -> None:
+    """Stop `pool` without waiting for the documents it is rendering (a preview's pages
+    are thrown away): its workers ignore Ctrl-C, and a worker still importing WeasyPrint
+    or laying out a long key would otherwise hold up the exit by seconds."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    if hasattr(pool, "terminate_workers"):  # Python 3.14
+        pool.terminate_workers()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
 def warm_up() -> None:
     """Import WeasyPrint now (about 1 s), before the first document needs it."""
     import builder.render_pdf  # noqa: F401

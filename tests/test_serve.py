@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import socket
+import subprocess
+import sys
 import textwrap
 import time
 import urllib.request
@@ -263,3 +266,69 @@ def test_serve_runs_until_ctrl_c_then_exits_130(project):
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def _serve_process(project: Path, ignore_sigint: bool) -> tuple[subprocess.Popen, str, Path]:
+    """`lessonpack serve` started as a teacher would, its messages going to a file; with
+    `ignore_sigint`, from a parent that ignores Ctrl-C, as some shells and runners do."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = project / "serve.log"
+    with log.open("w") as messages:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "builder", "serve", "--port", str(port)],
+            cwd=project,
+            stderr=messages,
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+            if ignore_sigint
+            else None,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    return process, f"http://127.0.0.1:{port}", log
+
+
+def _stop(process: subprocess.Popen) -> int:
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.parametrize("ignore_sigint", [False, True], ids=["default", "parent-ignores"])
+def test_ctrl_c_stops_serve_with_130_even_when_the_parent_ignores_it(project, ignore_sigint):
+    process, address, log = _serve_process(project, ignore_sigint)
+    deadline = time.monotonic() + TIMEOUT
+    while "Press Ctrl-C" not in log.read_text() and time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()
+        time.sleep(0.05)
+    with urllib.request.urlopen(f"{address}/", timeout=TIMEOUT) as response:
+        assert TITLE in response.read().decode()
+    assert _stop(process) == 130, log.read_text()
+    assert "Traceback" not in log.read_text()
+
+
+def _ignores_sigint(pid: int) -> bool:
+    """Whether the process ignores SIGINT now (Linux: the SigIgn mask in /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    raise AssertionError("no SigIgn line")
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.3, 0.8])
+def test_ctrl_c_while_serve_starts_up_exits_130(project, delay):
+    """Ctrl-C before the server answers (importing, finding lessons, binding the port),
+    from the moment lessonpack's first line has run: it turns Ctrl-C back on, and the
+    interrupt then ends it with 130 and no traceback, wherever it lands."""
+    process, _, log = _serve_process(project, ignore_sigint=True)
+    deadline = time.monotonic() + TIMEOUT
+    while _ignores_sigint(process.pid) and time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()
+        time.sleep(0.005)
+    time.sleep(delay)
+    assert _stop(process) == 130, log.read_text()
+    assert "Traceback" not in log.read_text()

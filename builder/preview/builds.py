@@ -62,7 +62,9 @@ class Previews:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            from ..workers import stop_now
+
+            stop_now(self._pool)
 
     # ---- builds ----
 
