@@ -1,54 +1,68 @@
-"""Every command of the README, through the CLI as a teacher runs it."""
+"""Every command of the README, through the CLI as a teacher runs it.
+
+The build commands run on conftest's small lesson: what they prove (files, names,
+paper, messages) does not need the sample's 16 pages. `check --strict` and `list`
+still run on the sample."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import SLUG, pdf_text
+from conftest import SAMPLE, SLUG, SMALL_SLUG, pdf_text, write_small_lesson
 from pypdf import PdfReader
 
 
-def test_build_writes_student_and_key_pdfs(project, cli):
+@pytest.fixture
+def small_project(tmp_path, monkeypatch):
+    """A project holding conftest's small lesson only; the current folder."""
+    write_small_lesson(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_build_writes_student_and_key_pdfs(small_project, cli):
     result = cli("build")
     assert result.exit_code == 0, result.output
-    out = project / "dist" / SLUG
+    out = small_project / "dist" / SMALL_SLUG
     assert "Built 2 files in" in result.stdout
-    for name in (f"{SLUG}-student.pdf", f"{SLUG}-key.pdf"):
-        assert f"dist/{SLUG}/{name}" in result.stdout
+    for name in (f"{SMALL_SLUG}-student.pdf", f"{SMALL_SLUG}-key.pdf"):
+        assert f"dist/{SMALL_SLUG}/{name}" in result.stdout
         assert len(PdfReader(out / name).pages) >= 3
     # no staging folder left; the build cache is hidden beside the lesson
-    assert sorted(p.name for p in (project / "dist").iterdir()) == [".lessonpack-cache", SLUG]
+    listing = sorted(p.name for p in (small_project / "dist").iterdir())
+    assert listing == [".lessonpack-cache", SMALL_SLUG]
 
 
-def test_build_a4_into_another_folder_without_key(project, cli):
+def test_build_a4_into_another_folder_without_key(small_project, cli):
     result = cli(
-        "build", f"lessons/{SLUG}", "--paper", "a4", "--no-key", "-o", "dist-a4", "--strict"
+        "build", f"lessons/{SMALL_SLUG}", "--paper", "a4", "--no-key", "-o", "dist-a4", "--strict"
     )
     assert result.exit_code == 0, result.output
-    out = project / "dist-a4" / SLUG
-    assert [p.name for p in out.iterdir()] == [f"{SLUG}-student.pdf"]
-    page = PdfReader(out / f"{SLUG}-student.pdf").pages[0]
+    out = small_project / "dist-a4" / SMALL_SLUG
+    assert [p.name for p in out.iterdir()] == [f"{SMALL_SLUG}-student.pdf"]
+    page = PdfReader(out / f"{SMALL_SLUG}-student.pdf").pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 
 
-def test_build_accepts_a_lesson_yaml_path(project, cli):
-    result = cli("build", f"lessons/{SLUG}/lesson.yaml", "--no-key")
+def test_build_accepts_a_lesson_yaml_path(small_project, cli):
+    result = cli("build", f"lessons/{SMALL_SLUG}/lesson.yaml", "--no-key")
     assert result.exit_code == 0, result.output
-    assert (project / "dist" / SLUG / f"{SLUG}-student.pdf").exists()
+    assert (small_project / "dist" / SMALL_SLUG / f"{SMALL_SLUG}-student.pdf").exists()
 
 
-def test_build_html_writes_pages_with_their_stylesheet(project, cli):
+def test_build_html_writes_pages_with_their_stylesheet(small_project, cli):
     result = cli("build", "--html")
     assert result.exit_code == 0, result.output
-    out = project / "dist" / SLUG
-    page = (out / f"{SLUG}-student.html").read_text()
+    out = small_project / "dist" / SMALL_SLUG
+    page = (out / f"{SMALL_SLUG}-student.html").read_text()
     assert '<link rel="stylesheet" href="lesson.css">' in page
     assert '<html lang="en">' in page
     assert (out / "lesson.css").read_text().startswith("/* lessonpack")
-    assert "Answer:" in (out / f"{SLUG}-key.html").read_text()
+    assert "Answer:" in (out / f"{SMALL_SLUG}-key.html").read_text()
     assert "Answer:" not in page
 
 
@@ -161,17 +175,37 @@ def test_each_command_has_useful_help(cli, command):
     assert "Example: lessonpack " + command in result.stdout
 
 
-@pytest.mark.parametrize("args", [["--help"], ["check"], ["list"]])
-def test_help_check_and_list_do_not_import_weasyprint(project, args):
-    code = (
-        "import sys\nfrom builder.cli import app\n"
-        f"try:\n    app({args!r})\nexcept SystemExit:\n    pass\n"
-        "print('weasyprint' in sys.modules)"
-    )
+COMMANDS_WITHOUT_WEASYPRINT = [["--help"], ["check"], ["list"]]
+
+
+@pytest.fixture(scope="module")
+def weasyprint_imported(tmp_path_factory) -> dict[str, str]:
+    """For each of COMMANDS_WITHOUT_WEASYPRINT, run in turn in one fresh Python process
+    in a copy of the sample project: whether WeasyPrint was imported after it ('True' or
+    'False'). Imports only add up, so 'False' for the last means 'False' for each alone."""
+    project = tmp_path_factory.mktemp("imports")
+    shutil.copytree(SAMPLE, project / "lessons" / SLUG)
+    code = "import sys\nfrom builder.cli import app\n"
+    for args in COMMANDS_WITHOUT_WEASYPRINT:
+        code += (
+            f"try:\n    app({args!r})\nexcept SystemExit:\n    pass\n"
+            f"print('after', {' '.join(args)!r}, 'weasyprint' in sys.modules)\n"
+        )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=project, timeout=60
     )
-    assert done.stdout.strip().splitlines()[-1] == "False", done.stderr
+    found = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("after "):
+            _, command, imported = line.rsplit(" ", 2)
+            found[command] = imported
+    found["stderr"] = done.stderr
+    return found
+
+
+@pytest.mark.parametrize("args", COMMANDS_WITHOUT_WEASYPRINT)
+def test_help_check_and_list_do_not_import_weasyprint(weasyprint_imported, args):
+    assert weasyprint_imported.get(" ".join(args)) == "False", weasyprint_imported["stderr"]
 
 
 def test_python_dash_m_builder_runs(project):
