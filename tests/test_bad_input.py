@@ -135,6 +135,7 @@ def test_all_problems_of_all_lessons_are_listed(write_lesson, cli):
     )
 
 
+@pytest.mark.render
 def test_missing_answer_is_a_warning_and_an_error_under_strict(write_lesson, cli):
     write_lesson("quiz", "title: T\nquestions:\n  - prompt: Why?\n")
     relaxed = cli("check")
@@ -145,6 +146,7 @@ def test_missing_answer_is_a_warning_and_an_error_under_strict(write_lesson, cli
     assert "lessons/quiz/lesson.yaml:3:5: error: question q1 has no 'answer'" in strict.stderr
 
 
+@pytest.mark.render
 def test_invalid_lesson_writes_nothing_and_keeps_earlier_pdfs(project, cli):
     assert cli("build", "--no-key").exit_code == 0
     student = project / "dist" / "cuban-missile-crisis" / "cuban-missile-crisis-student.pdf"

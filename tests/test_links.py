@@ -169,6 +169,7 @@ def _hrefs_in_html(path: Path) -> list[str]:
     return re.findall(r"""href\s*=\s*["']?([^"'\s>]*)""", body, flags=re.IGNORECASE)
 
 
+@pytest.mark.render
 def test_refused_links_print_as_text_in_pdfs_and_html(lesson, cli, tmp_path):
     """Every form, in every field: no link annotation, no href, the words still printed;
     web, mail and in-page links keep working."""
@@ -194,6 +195,7 @@ def test_refused_links_print_as_text_in_pdfs_and_html(lesson, cli, tmp_path):
         assert [w for w in words if w not in page] == [], sheet
 
 
+@pytest.mark.render
 def test_check_warns_at_each_refused_link_and_strict_fails(lesson, cli):
     expected = _expected_warnings()
     assert len(expected) == 3 * len(REFUSED) + len(REFUSED) + len(OTHERS)

@@ -123,6 +123,7 @@ def _row(image, box, pad: float = 6) -> tuple[float, float, float, float]:
     return 0, box[1] - pad * SCALE, image.width, box[3] + pad * SCALE
 
 
+@pytest.mark.render
 def test_student_html_has_no_correct_mark_and_the_key_marks_the_right_answers(marks):
     for version in "AB":
         student = (marks / "marks" / f"marks-student-{version}.html").read_text()
@@ -135,6 +136,7 @@ def test_student_html_has_no_correct_mark_and_the_key_marks_the_right_answers(ma
         assert re.findall(tf, student) == [("", "True"), ("", "False")] * 2
 
 
+@pytest.mark.render
 def test_student_pdf_has_no_answer_colour_where_the_key_marks_choice_and_true_false(marks):
     """Pixels, not text: the key draws the right choice and `False` in its answer
     colour; the student sheet draws no such mark on any choice."""
@@ -163,6 +165,7 @@ def test_student_pdf_has_no_answer_colour_where_the_key_marks_choice_and_true_fa
 # ---- the true/false answer: in the key as the template prints it, not on the sheet ----
 
 
+@pytest.mark.render
 def test_true_false_answer_false_prints_in_the_key_only(marks):
     """`answer: false` with writing lines: the key prints "Answer: False" in the writing
     space (and marks `False`, tests above); the student sheet prints no answer."""
@@ -181,6 +184,7 @@ def _labels(events) -> list[str]:
     return [event.label for event in events]
 
 
+@pytest.mark.render
 def test_timeline_shuffle_depends_on_the_version_letter(marks):
     source, _ = load_lesson(marks.parent / "lessons" / "marks")
     chronological = [label for _, label in EVENTS]
@@ -204,6 +208,7 @@ def test_timeline_shuffle_depends_on_the_version_letter(marks):
 # ---- roster: a student with no version gets version A ----
 
 
+@pytest.mark.render
 def test_roster_student_without_a_version_gets_version_a(marks):
     pages = [
         " ".join((page.extract_text() or "").split())
@@ -336,6 +341,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.render
 def test_a_failure_while_writing_leaves_every_earlier_output_whole(
     write_lesson, tmp_path, monkeypatch
 ):
@@ -359,6 +365,7 @@ def test_a_failure_while_writing_leaves_every_earlier_output_whole(
     assert [p.name for p in out.iterdir() if p.name != ".lessonpack-cache"] == ["leaves"]
 
 
+@pytest.mark.render
 def test_files_are_written_in_a_staging_folder_then_moved_into_place(
     write_lesson, tmp_path, monkeypatch
 ):
@@ -398,6 +405,7 @@ def test_files_are_written_in_a_staging_folder_then_moved_into_place(
 # ---- 5. a reading's original_file is an input of its lesson ----
 
 
+@pytest.mark.render
 def test_editing_a_readings_original_file_rebuilds_the_lesson(write_lesson, cli, tmp_path):
     folder = write_lesson(
         "orig",
