@@ -395,7 +395,12 @@ def _check_image(path: Path, roots: list[Path], loc: tuple, problem) -> None:
         problem(f"image '{path.name}' is not a PNG, JPEG, GIF, WebP or SVG file", loc)
     elif resolved.stat().st_size > MAX_IMAGE_BYTES:
         problem(f"image '{path.name}' is larger than 20 MB; make it smaller", loc)
-    elif resolved.suffix.lower() != ".svg":
+    elif resolved.suffix.lower() == ".svg":
+        from .svg import problem_message
+
+        if found := problem_message(path.name, resolved.read_bytes()):
+            problem(found[1], loc, severity=found[0])
+    else:
         from PIL import Image, UnidentifiedImageError
 
         try:

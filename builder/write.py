@@ -147,6 +147,7 @@ def assets(lessons: list[LessonSource], large_print: bool) -> dict[str, OutputFi
     """The stylesheets and images beside each lesson's HTML, so the pages work offline."""
     from .documents import image_asset
     from .sandbox import checked_path
+    from .svg import web_copy
     from .theme import builtin_roots, stylesheet_paths
 
     files = {}
@@ -159,7 +160,10 @@ def assets(lessons: list[LessonSource], large_print: bool) -> dict[str, OutputFi
             files[f"{source.slug}/{css.name}"] = OutputFile(data, None, source.slug, needs)
         for reading in source.lesson.readings:
             for image in reading.images:
-                data = checked_path(source.folder / image.file, roots).read_bytes()
+                path = checked_path(source.folder / image.file, roots)
+                data = path.read_bytes()
+                if path.suffix.lower() == ".svg":  # no scripts or links on a class website
+                    data = web_copy(data, path.name, source.yaml_path)
                 files[f"{source.slug}/{image_asset(image.file)}"] = OutputFile(
                     data, None, source.slug, frozenset({"html"})
                 )

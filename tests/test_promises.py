@@ -677,11 +677,6 @@ def test_web_pages_carry_no_javascript_even_from_a_hostile_lesson(small):
             assert active_content(path.read_text(encoding="utf-8")) == [], path.name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: --html copies an SVG image into assets/ as it is, scripts included; "
-    "opened from a class website, the asset runs them (the <img> page itself does not)",
-)
 def test_an_svg_image_with_a_script_brings_no_javascript_into_the_web_folder(write_lesson, cli):
     folder = write_lesson(
         "drawn",
