@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pydantic
 
+from . import models
 from .discover import LESSON_FILE
 from .errors import Problem
 from .models import MAX_EVENTS, MAX_QUESTIONS, MAX_READINGS, Lesson
@@ -127,7 +128,7 @@ def _by_position(problem: Problem) -> tuple:
 
 # --- turning pydantic's errors into a teacher's messages -----------------------------
 
-_TYPE_TAG = re.compile(r"[\[(]|^(str|int|bool|list|dict|float|function-\w+)$")
+_TYPE_TAG = re.compile(r"[\[(]|^(str|int|bool|list|dict|float|(function|constrained)-\w+)$")
 
 
 def problems_from_validation(
@@ -136,8 +137,9 @@ def problems_from_validation(
     problems: list[Problem] = []
     seen: set[Loc] = set()
     for error in exc.errors():
+        raw, unknown = error["loc"], error["type"] == "extra_forbidden"
         loc: Loc = tuple(
-            x for x in error["loc"] if not (isinstance(x, str) and _TYPE_TAG.search(x))
+            x for i, x in enumerate(raw) if not _is_tag(x) or (unknown and i == len(raw) - 1)
         )
         if loc in seen:  # a union reports once per member; one message is enough
             continue
@@ -145,6 +147,19 @@ def problems_from_validation(
         message, pos = _message(error, loc, smap, model)
         problems.append(Problem(path, message, *(pos or (None, None))))
     return problems
+
+
+def _is_tag(item: str | int) -> bool:
+    """A union member's name in pydantic's loc ('str', 'list[...]', 'TimelineOverride'),
+    not a field of the file (an unknown field is the file's, whatever its name)."""
+    return isinstance(item, str) and bool(_TYPE_TAG.search(item) or item in _MODEL_NAMES)
+
+
+_MODEL_NAMES = frozenset(
+    name
+    for name, value in vars(models).items()
+    if isinstance(value, type) and issubclass(value, pydantic.BaseModel)
+)
 
 
 def _message(error: dict, loc: Loc, smap: SourceMap, model: type[pydantic.BaseModel]):
@@ -227,7 +242,8 @@ def _fields_at(model: type[pydantic.BaseModel], loc: Loc) -> list[str]:
         if item not in fields:
             return []
         current = _model_in(fields[item].annotation)
-    return list(getattr(current, "model_fields", {}))
+    fields = getattr(current, "model_fields", {})
+    return [info.alias or name for name, info in fields.items()]  # `class`, not `class_name`
 
 
 def _model_in(annotation: object) -> object:

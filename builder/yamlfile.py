@@ -106,7 +106,7 @@ class _Builder:
         if isinstance(event, ScalarEvent):
             if event.style == "|":
                 self.smap.literal.add(loc)
-            if event.value == "" and event.style is None:
+            if event.value == "" and not event.style:  # plain: None in PyYAML, '' in libyaml
                 return None  # `subtitle:` with nothing after it means "not given"
             return event.value
         if isinstance(event, SequenceStartEvent):
