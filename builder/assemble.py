@@ -55,7 +55,8 @@ def assemble(
         )
     timeline = None
     if lesson.timeline is not None:
-        timeline = timeline_view(lesson.timeline, random.Random(f"{source.slug}:{version}:{seed}"))
+        rng = random.Random(f"{source.slug}:{version}:{seed}")
+        timeline = timeline_view(lesson.timeline, rng, large_print)
     return LessonView(
         slug=source.slug,
         anchor=anchor,

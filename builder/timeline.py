@@ -16,7 +16,9 @@ DRAWING_WIDTH_IN = 6.7  # fits the text column of Letter and A4
 MAX_DRAWING_PT = 8.4 * 72  # leaves room for the page's banner and footer on Letter
 
 
-def timeline_view(timeline: Timeline, rng: random.Random) -> TimelineView:
+def timeline_view(
+    timeline: Timeline, rng: random.Random, large_print: bool = False
+) -> TimelineView:
     chronological = sorted(timeline.events, key=lambda e: e.date.sort_key)
     count = len(chronological)
     title = timeline.title or "Timeline"
@@ -36,7 +38,7 @@ def timeline_view(timeline: Timeline, rng: random.Random) -> TimelineView:
         events = [_event(slot[id(e)], e) for e in printed]
         dates = [(str(e.date), slot[id(e)]) for e in chronological]
         default = "Write the letter of the matching event beside each date."
-    drawing_key, drawing_student = _drawings(timeline, chronological, events, title)
+    drawing_key, drawing_student = _drawings(timeline, chronological, events, title, large_print)
     return TimelineView(
         title,
         text.inline(timeline.instructions or default),
@@ -53,13 +55,13 @@ def _event(key: str, event) -> EventView:
 
 
 def _drawings(
-    timeline: Timeline, chronological: list, events: list[EventView], title: str
+    timeline: Timeline, chronological: list, events: list[EventView], title: str, large_print: bool
 ) -> tuple[list[Markup], list[Markup]]:
     from .timeline_svg import TimelineEvent, timeline_svg
 
     number = {(e.label, e.date): e.key for e in events}
     placed = [TimelineEvent(e.date, e.label, number[(e.label, str(e.date))]) for e in chronological]
-    parts = _parts(placed)
+    parts = _parts(placed, large_print)
 
     def draw(show_answers: bool) -> list[Markup]:
         return [
@@ -68,6 +70,7 @@ def _drawings(
                 width_in=DRAWING_WIDTH_IN,
                 show_answers=show_answers,
                 title=title if len(parts) == 1 else f"{title} (part {n} of {len(parts)})",
+                large_print=large_print,
             )
             for n, part in enumerate(parts, start=1)
         ]
@@ -75,8 +78,9 @@ def _drawings(
     return draw(True), draw(False) if timeline.mode == "fill" else []
 
 
-def _parts(events: list) -> list[list]:
-    """Split a timeline too tall for one page into consecutive parts that each fit."""
+def _parts(events: list, large_print: bool) -> list[list]:
+    """Split a timeline too tall for one page into consecutive parts that each fit (more
+    of them in large print, whose labels take more lines)."""
     from .timeline_svg import layout_timeline
 
     count = 1
@@ -84,7 +88,9 @@ def _parts(events: list) -> list[list]:
         size = -(-len(events) // count)
         parts = [events[i : i + size] for i in range(0, len(events), size)]
         heights = [
-            layout_timeline(part, width_in=DRAWING_WIDTH_IN, show_answers=False)[1]
+            layout_timeline(
+                part, width_in=DRAWING_WIDTH_IN, show_answers=False, large_print=large_print
+            )[1]
             for part in parts
         ]
         if max(heights) <= MAX_DRAWING_PT or size == 1:

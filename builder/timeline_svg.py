@@ -58,6 +58,56 @@ SLACK = 1.12  # room beyond the label stack, so labels can stay near their event
 
 FONT_FAMILY = "'DejaVu Sans', sans-serif"
 
+
+@dataclass(frozen=True)
+class _Sizes:
+    """What depends on the type size: the regular sheet's, or large print's (SPEC §4: no
+    text below 16 pt there, so labels wrap to more lines and the drawing grows taller or
+    splits into more parts)."""
+
+    label: float  # LABEL_FONT
+    tick: float  # TICK_FONT
+    line: float  # LINE
+    ascent: float  # ASCENT
+    x_height_mid: float  # X_HEIGHT_MID
+    student_head: float  # STUDENT_HEAD
+    blank_drop: float  # BLANK_DROP
+    gap: float  # GAP
+    max_lines: int  # MAX_LINES
+    write_line: float  # WRITE_LINE
+    per_line: float  # PER_LINE
+
+
+REGULAR = _Sizes(
+    LABEL_FONT,
+    TICK_FONT,
+    LINE,
+    ASCENT,
+    X_HEIGHT_MID,
+    STUDENT_HEAD,
+    BLANK_DROP,
+    GAP,
+    MAX_LINES,
+    WRITE_LINE,
+    PER_LINE,
+)
+# Large print: 16 pt labels and axis years, lines spaced in the same proportion, a taller
+# head for a student's larger handwriting above a longer blank, and more lines per label:
+# a line holds about half the characters, so seven lines keep what three hold at 8.5 pt.
+LARGE = _Sizes(
+    label=16.0,
+    tick=16.0,
+    line=20.0,
+    ascent=15.0,
+    x_height_mid=5.6,
+    student_head=44.0,
+    blank_drop=5.0,
+    gap=8.0,
+    max_lines=7,
+    write_line=2.0 * PT_PER_IN,
+    per_line=0.6 * PT_PER_IN,
+)
+
 # Advance widths of DejaVu Sans, in em, in coarse classes: enough to keep wrapped
 # lines inside the drawing without reading font files.
 _NARROW = set("iljIJ.,:;'!|/\\()[]ftr-`\"")
@@ -100,6 +150,7 @@ class _Columns:
 
 @dataclass(frozen=True)
 class _Plan:
+    sizes: _Sizes
     width: float
     height: float
     columns: _Columns
@@ -276,60 +327,62 @@ def _text_width(text: str, size: float, bold: bool = False) -> float:
     return em * size * (1.1 if bold else 1.0)
 
 
-def _fits(text: str, max_width: float) -> bool:
-    return len(text) <= WRAP_CHARS and _text_width(text, LABEL_FONT) <= max_width
+def _fits(text: str, max_width: float, sizes: _Sizes) -> bool:
+    return len(text) <= WRAP_CHARS and _text_width(text, sizes.label) <= max_width
 
 
-def _pieces(word: str, max_width: float) -> list[str]:
+def _pieces(word: str, max_width: float, sizes: _Sizes) -> list[str]:
     """A word too long for one line, cut into pieces that fit."""
     pieces, current = [], ""
     for char in word:
-        if current and not _fits(current + char, max_width):
+        if current and not _fits(current + char, max_width, sizes):
             pieces.append(current)
             current = ""
         current += char
     return [*pieces, current]
 
 
-def _wrap(label: str, max_width: float) -> list[str]:
-    """Word-wrapped lines of a label, at most MAX_LINES; an ellipsis marks a cut."""
+def _wrap(label: str, max_width: float, sizes: _Sizes) -> list[str]:
+    """Word-wrapped lines of a label, at most `max_lines`; an ellipsis marks a cut."""
     lines: list[str] = []
     current = ""
     for word in label.split():
         trial = f"{current} {word}" if current else word
-        if _fits(trial, max_width):
+        if _fits(trial, max_width, sizes):
             current = trial
             continue
         if current:
             lines.append(current)
-        *whole, current = _pieces(word, max_width)
+        *whole, current = _pieces(word, max_width, sizes)
         lines += whole
     if current:
         lines.append(current)
-    if len(lines) > MAX_LINES:
-        last = lines[MAX_LINES - 1]
-        while last and not _fits(last + " …", max_width):
+    if len(lines) > sizes.max_lines:
+        last = lines[sizes.max_lines - 1]
+        while last and not _fits(last + " …", max_width, sizes):
             last = last[:-1]
-        lines = [*lines[: MAX_LINES - 1], last.rstrip() + " …"]
+        lines = [*lines[: sizes.max_lines - 1], last.rstrip() + " …"]
     return lines or [""]
 
 
-def _head_height(show_answers: bool) -> float:
-    return LINE if show_answers else STUDENT_HEAD
+def _head_height(show_answers: bool, sizes: _Sizes) -> float:
+    return sizes.line if show_answers else sizes.student_head
 
 
-def _block_height(line_count: int, show_answers: bool) -> float:
-    return _head_height(show_answers) + line_count * LINE
+def _block_height(line_count: int, show_answers: bool, sizes: _Sizes) -> float:
+    return _head_height(show_answers, sizes) + line_count * sizes.line
 
 
-def _head_baseline(show_answers: bool) -> float:
+def _head_baseline(show_answers: bool, sizes: _Sizes) -> float:
     """From the top of a label block to the baseline of its number (and date or blank)."""
-    return ASCENT if show_answers else STUDENT_HEAD - LINE + ASCENT - BLANK_DROP
+    if show_answers:
+        return sizes.ascent
+    return sizes.student_head - sizes.line + sizes.ascent - sizes.blank_drop
 
 
-def _anchor_offset(show_answers: bool) -> float:
+def _anchor_offset(show_answers: bool, sizes: _Sizes) -> float:
     """From the top of a label block to where its leader line arrives."""
-    return _head_baseline(show_answers) - X_HEIGHT_MID
+    return _head_baseline(show_answers, sizes) - sizes.x_height_mid
 
 
 # --- placing labels ---------------------------------------------------------------------
@@ -350,8 +403,8 @@ def _pool(targets: list[float]) -> list[float]:
     return pooled
 
 
-def _spread(ideal: list[float], heights: list[float], total: float) -> list[float]:
-    """Tops of label blocks: in order, GAP apart, as near their ideal as they can be,
+def _spread(ideal: list[float], heights: list[float], total: float, gap: float) -> list[float]:
+    """Tops of label blocks: in order, `gap` apart, as near their ideal as they can be,
     inside [0, total].
 
     Blocks that would overlap are centred as a group on their events (a forward pass
@@ -361,58 +414,58 @@ def _spread(ideal: list[float], heights: list[float], total: float) -> list[floa
     offsets, run = [], 0.0
     for height in heights:
         offsets.append(run)
-        run += height + GAP
+        run += height + gap
     pooled = _pool([y - o for y, o in zip(ideal, offsets, strict=True)])
     tops = [p + o for p, o in zip(pooled, offsets, strict=True)]
     floor = 0.0
     for i, height in enumerate(heights):
         tops[i] = max(tops[i], floor)
-        floor = tops[i] + height + GAP
+        floor = tops[i] + height + gap
     ceiling = total
     for i in reversed(range(len(heights))):
         tops[i] = min(tops[i], ceiling - heights[i])
-        ceiling = tops[i] - GAP
+        ceiling = tops[i] - gap
     return tops
 
 
-def _stack_height(line_counts: list[int], show_answers: bool) -> float:
-    heights = [_block_height(n, show_answers) for n in line_counts]
-    return sum(heights) + GAP * (len(heights) - 1)
+def _stack_height(line_counts: list[int], show_answers: bool, sizes: _Sizes) -> float:
+    heights = [_block_height(n, show_answers, sizes) for n in line_counts]
+    return sum(heights) + sizes.gap * (len(heights) - 1)
 
 
-def _drawing_height(line_counts: list[int]) -> float:
-    """About PER_LINE per label line within [MIN_HEIGHT, MAX_HEIGHT], taller when the
+def _drawing_height(line_counts: list[int], sizes: _Sizes) -> float:
+    """About `per_line` per label line within [MIN_HEIGHT, MAX_HEIGHT], taller when the
     labels need it. Key and student sheets get the same height, so the same axis."""
-    wanted = min(max(PER_LINE * sum(line_counts), MIN_HEIGHT), MAX_HEIGHT)
-    needed = max(_stack_height(line_counts, mode) for mode in (True, False))
+    wanted = min(max(sizes.per_line * sum(line_counts), MIN_HEIGHT), MAX_HEIGHT)
+    needed = max(_stack_height(line_counts, mode, sizes) for mode in (True, False))
     return float(math.ceil(max(wanted, needed * SLACK)))
 
 
-def _columns(events: list[TimelineEvent], ticks: list[_Tick]) -> _Columns:
-    widest_tick = max((_text_width(t.text, TICK_FONT) for t in ticks), default=0.0)
+def _columns(events: list[TimelineEvent], ticks: list[_Tick], sizes: _Sizes) -> _Columns:
+    widest_tick = max((_text_width(t.text, sizes.tick) for t in ticks), default=0.0)
     axis_x = max(MIN_AXIS_X, math.ceil(widest_tick + TICK_LEN + TICK_GAP + 2))
-    numbers = (_text_width(f"{e.number}.", LABEL_FONT, bold=True) for e in events)
+    numbers = (_text_width(f"{e.number}.", sizes.label, bold=True) for e in events)
     number_x = axis_x + LEADER_END + NUMBER_GAP + max(numbers, default=0.0)
     return _Columns(axis_x, number_x, number_x + NUMBER_GAP)
 
 
-def _plan(events: list[TimelineEvent], width_in: float, show_answers: bool) -> _Plan:
+def _plan(events: list[TimelineEvent], width_in: float, show_answers: bool, sizes: _Sizes) -> _Plan:
     width = width_in * PT_PER_IN
     ordered = sorted(events, key=lambda e: e.date.sort_key)
     domain, ticks = _axis(ordered) if ordered else ((0.0, 1.0), [])
-    columns = _columns(ordered, ticks)
-    lines = {id(e): _wrap(e.label, width - columns.text_x - 4.0) for e in ordered}
+    columns = _columns(ordered, ticks, sizes)
+    lines = {id(e): _wrap(e.label, width - columns.text_x - 4.0, sizes) for e in ordered}
     counts = [len(lines[id(e)]) for e in ordered]
-    height = _drawing_height(counts)
+    height = _drawing_height(counts, sizes)
     axis_ys = [_axis_y(axis_position(e.date), domain, height) for e in ordered]
-    heights = [_block_height(n, show_answers) for n in counts]
-    ideal = [y - _anchor_offset(show_answers) for y in axis_ys]
-    tops = _spread(ideal, heights, height)
+    heights = [_block_height(n, show_answers, sizes) for n in counts]
+    ideal = [y - _anchor_offset(show_answers, sizes) for y in axis_ys]
+    tops = _spread(ideal, heights, height, sizes.gap)
     placed = [
         PlacedLabel(e, y, top, h)
         for e, y, top, h in zip(ordered, axis_ys, tops, heights, strict=True)
     ]
-    return _Plan(width, height, columns, domain, ticks, placed, lines)
+    return _Plan(sizes, width, height, columns, domain, ticks, placed, lines)
 
 
 def _axis_y(pos: float, domain: tuple[float, float], height: float) -> float:
@@ -422,11 +475,11 @@ def _axis_y(pos: float, domain: tuple[float, float], height: float) -> float:
 
 
 def layout_timeline(
-    events: list[TimelineEvent], *, width_in: float, show_answers: bool
+    events: list[TimelineEvent], *, width_in: float, show_answers: bool, large_print: bool = False
 ) -> tuple[list[PlacedLabel], float]:
     """Place every event; returns labels in axis order and the total SVG height (in user
     units)."""
-    plan = _plan(events, width_in, show_answers)
+    plan = _plan(events, width_in, show_answers, LARGE if large_print else REGULAR)
     return plan.placed, plan.height
 
 
@@ -457,7 +510,8 @@ def _draw_axis(plan: _Plan) -> list[str]:
         parts.append(_line(x - TICK_LEN, y, x, y, 0.8))
         parts.append(
             f'<text class="tick" x="{_f(x - TICK_LEN - TICK_GAP)}" '
-            f'y="{_f(y + TICK_FONT * 0.36)}" font-size="{TICK_FONT}" text-anchor="end">'
+            f'y="{_f(y + plan.sizes.tick * 0.36)}" font-size="{plan.sizes.tick}" '
+            'text-anchor="end">'
             f"{escape(tick.text)}</text>"
         )
     return parts
@@ -468,7 +522,7 @@ def _draw_leader(plan: _Plan, label: PlacedLabel, show_answers: bool) -> str:
     points = [
         (x + DOT_R + 1.0, label.axis_y),
         (x + ELBOW, label.axis_y),
-        (plan.columns.leader_end, label.label_y + _anchor_offset(show_answers)),
+        (plan.columns.leader_end, label.label_y + _anchor_offset(show_answers, plan.sizes)),
     ]
     text = " ".join(f"{_f(px)},{_f(py)}" for px, py in points)
     return f'<polyline points="{text}" fill="none" stroke="#000" stroke-width="0.6"/>'
@@ -482,8 +536,8 @@ def _draw_dot(plan: _Plan, label: PlacedLabel) -> str:
 def _draw_label(plan: _Plan, label: PlacedLabel, show_answers: bool) -> list[str]:
     """The event number, then the date in bold (key) or a blank to write it on (student),
     then the wrapped label lines."""
-    event, x = label.event, plan.columns.text_x
-    baseline = label.label_y + _head_baseline(show_answers)
+    event, x, sizes = label.event, plan.columns.text_x, plan.sizes
+    baseline = label.label_y + _head_baseline(show_answers, sizes)
     parts = [
         f'<text x="{_f(plan.columns.number_x)}" y="{_f(baseline)}" font-weight="bold" '
         f'text-anchor="end">{escape(event.number)}.</text>'
@@ -495,26 +549,32 @@ def _draw_label(plan: _Plan, label: PlacedLabel, show_answers: bool) -> list[str
             f"{escape(str(event.date))}</tspan>"
         )
     else:
-        parts.append(_line(x, baseline + 1.0, x + WRITE_LINE, baseline + 1.0, 0.6))
-    first_line = label.label_y + _head_height(show_answers) + ASCENT
+        parts.append(_line(x, baseline + 1.0, x + sizes.write_line, baseline + 1.0, 0.6))
+    first_line = label.label_y + _head_height(show_answers, sizes) + sizes.ascent
     for line in plan.lines[id(event)]:
-        position = f'dy="{_f(LINE)}"' if spans else f'y="{_f(first_line)}"'
+        position = f'dy="{_f(sizes.line)}"' if spans else f'y="{_f(first_line)}"'
         spans.append(f'<tspan x="{_f(x)}" {position}>{escape(line)}</tspan>')
     parts.append(f"<text>{''.join(spans)}</text>")
     return parts
 
 
 def timeline_svg(
-    events: list[TimelineEvent], *, width_in: float, show_answers: bool, title: str
+    events: list[TimelineEvent],
+    *,
+    width_in: float,
+    show_answers: bool,
+    title: str,
+    large_print: bool = False,
 ) -> Markup:
-    """The whole drawing as an inline <svg> element (escaped, safe to put in HTML)."""
-    plan = _plan(events, width_in, show_answers)
+    """The whole drawing as an inline <svg> element (escaped, safe to put in HTML);
+    `large_print` draws its text at 16 pt (SPEC §4)."""
+    plan = _plan(events, width_in, show_answers, LARGE if large_print else REGULAR)
     name = escape(f"Timeline: {title}")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline-svg" '
         f'width="{_inches(plan.width)}" height="{_inches(plan.height)}" '
         f'viewBox="0 0 {_f(plan.width)} {_f(plan.height)}" role="img" aria-label="{name}" '
-        f'font-family="{FONT_FAMILY}" font-size="{LABEL_FONT}" fill="#000">',
+        f'font-family="{FONT_FAMILY}" font-size="{plan.sizes.label}" fill="#000">',
         f"<title>{name}</title>",
     ]
     if plan.placed:

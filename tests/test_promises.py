@@ -518,11 +518,6 @@ def test_large_print_writes_student_and_key_copies_with_wider_writing_lines(smal
         assert len(sizes) >= 3 and min(sizes) >= 18, (pdf, sizes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: large-print.css prints the header fields, source lines and the key's "
-    "answers at 15 pt and the footer at 12 pt",
-)
 def test_large_print_prints_no_text_below_16_pt(small):
     """SPEC §4: in large print every text other than body and questions is ≥ 16 pt."""
     for name in ("fr-student-large.pdf", "fr-key-large.pdf"):

@@ -117,8 +117,12 @@ def test_months_and_days_move_along_within_a_year():
 # --- label placement --------------------------------------------------------------------
 
 
-def assert_no_overlaps(evs: list[TimelineEvent], show_answers: bool) -> None:
-    placed, total = layout_timeline(evs, width_in=WIDTH_IN, show_answers=show_answers)
+def assert_no_overlaps(
+    evs: list[TimelineEvent], show_answers: bool, large_print: bool = False
+) -> None:
+    placed, total = layout_timeline(
+        evs, width_in=WIDTH_IN, show_answers=show_answers, large_print=large_print
+    )
     assert len(placed) == len(evs)
     keys = [p.event.date.sort_key for p in placed]
     assert keys == sorted(keys), "labels are not in date order"
@@ -359,3 +363,36 @@ def test_weasyprint_prints_the_drawing_as_text(show_answers):
     xs = [x for x, _ in dark]
     assert max(ys) - min(ys) > 3 * 72 * 0.9  # the axis runs down the drawing
     assert max(xs) - min(xs) > 4 * 72  # from the tick labels to the label text
+
+
+# --- large print (SPEC §4: no text below 16 pt) ----------------------------------------
+
+
+@pytest.mark.parametrize("show_answers", [True, False])
+def test_large_print_prints_every_label_and_tick_at_16_pt_or_more(show_answers):
+    evs = events(SAMPLE)
+    svg = str(timeline_svg(evs, width_in=WIDTH_IN, show_answers=show_answers, title="t"))
+    large = str(
+        timeline_svg(evs, width_in=WIDTH_IN, show_answers=show_answers, title="t", large_print=True)
+    )
+    assert min(float(v) for v in re.findall(r'font-size="([\d.]+)"', svg)) < 16  # regular
+    sizes: list[float] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = abs(tm[0] * tm[3] - tm[1] * tm[2]) ** 0.5
+            sizes.append(size * scale * abs(cm[0] * cm[3] - cm[1] * cm[2]) ** 0.5)
+
+    for page in PdfReader(io.BytesIO(render(large))).pages:
+        page.extract_text(visitor_text=visit)
+    assert len(sizes) >= len(evs) and min(sizes) >= 16 - 0.01, sorted(sizes)[:5]
+    drawn = "\n".join(drawn_texts(large))
+    for event in evs:  # every label whole: wrapped onto more lines, never cut
+        assert " ".join(escape(event.label).split()) in " ".join(drawn.split()), event.label
+    assert "…" not in drawn
+
+
+@pytest.mark.parametrize("show_answers", [True, False])
+def test_large_print_labels_never_overlap(show_answers):
+    assert_no_overlaps(events(SAMPLE), show_answers, large_print=True)
+    assert_no_overlaps(dense_events(), show_answers, large_print=True)
