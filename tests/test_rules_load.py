@@ -18,6 +18,7 @@ from builder import yamlfile
 from builder.dates import HistDate
 from builder.load import load_lesson, problems_from_validation, project_root
 from builder.models import Bundle, BundleLesson, Event, Reading, TimelineOverride
+from builder.yaml_messages import explain
 from builder.yamlfile import MAX_FILE_BYTES, read_yaml
 
 
@@ -688,3 +689,110 @@ def test_bundle_errors_name_the_field_the_teacher_wrote(tmp_path):
         (4, 1, "unknown field 'clas'; did you mean 'class'?"),
         (7, 15, "'timeline' must be a set of fields (name: value), not 'maybe'"),
     ]
+
+
+# --- yaml_messages.py: exact sentences at the line to edit --------------------------------
+
+CONTROL = (
+    "the file contains an invisible control character (U+0007) that YAML does not allow; "
+    "delete it (it often comes with text pasted from another program)"
+)
+INDENTED = (
+    "this line is indented differently from the lines above it: items of one list (or fields "
+    "of one section) must start at the same column"
+)
+DOTS = "'...' on a line of its own ends the file's data early; remove it"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("title: T\n...\nsubtitle: x\n...\n", (2, 1, DOTS)),
+        ("title: T\n...\n# a note\nsubtitle: x\n", (2, 1, DOTS)),
+        ("title: T\n... \nsubtitle: x\n", (2, 1, DOTS)),
+        (
+            "%YAML 1.1\ntitle: T\n",
+            (
+                1,
+                1,
+                "a line that starts with '%' is a YAML directive; remove the line, or put its "
+                "text in double quotes",
+            ),
+        ),
+        ("\ufefftitle: a\x07b\n", (1, 9, CONTROL)),
+        ("title: a\x07b\nsubtitle: c\x07\n", (1, 9, CONTROL)),
+        ("\x07title: T\n", (1, 1, CONTROL)),
+        (
+            "title: T\nsubtitle:x\n",
+            (2, 9, "put a space after the ':' of 'subtitle:'; YAML needs 'name: value'"),
+        ),
+        ("title: T\nsubtitle: {a}}\n", (2, 14, "there is one '}' too many here; remove it")),
+        (
+            "title: T\nsubtitle: {Draft} two\n",
+            (
+                2,
+                19,
+                "there is text after the closing '}'; if the value is text, put all of it in "
+                'double quotes: subtitle: "{Draft} two"',
+            ),
+        ),
+        ("title: T\n: x\n", (2, 1, "this line starts with ':'; write the field's name before it")),
+        ("objectives:\n  - a\n\n- b\n", (4, 1, INDENTED)),
+        ("objectives:\n  - a\n# a note\n- b\n", (4, 1, INDENTED)),
+        (
+            "objectives:\n  - a\nsubtitle: x\n- Explain\n",
+            (
+                4,
+                1,
+                "this list item ('- ') is not under a field: indent it below the field it "
+                "belongs to (such as 'objectives:')",
+            ),
+        ),
+        (
+            "title: T\nreadings:\n  - id: a\n    text: x\n  subtitle: y\n",
+            (
+                5,
+                3,
+                "this line lines up with the '- ' of the list item on line 3 but does not start "
+                "with '- ': to add a field to that item, indent it like the item's other fields; "
+                "to start a new item, begin it with '- '",
+            ),
+        ),
+    ],
+    ids=[
+        "dots-with-dots-below",
+        "dots-above-a-comment",
+        "dots-and-a-space",
+        "directive",
+        "control-after-bom",
+        "first-control-character",
+        "control-character-first",
+        "no-space-after-colon-in-a-key",
+        "brace-too-many",
+        "text-after-brace",
+        "line-starts-with-colon",
+        "list-item-below-a-blank-line",
+        "list-item-below-a-comment",
+        "list-item-below-a-field",
+        "field-at-the-dash-column",
+    ],
+)
+def test_syntax_mistakes_get_their_sentence_at_the_line_to_edit(text, expected, tmp_path, parser):
+    data, _, problems = _read(tmp_path, text)
+    assert data is None
+    assert [(p.line, p.col, p.message) for p in problems] == [expected]
+
+
+def test_a_later_mistake_is_not_blamed_on_a_directive_above_it(tmp_path, parser):
+    _, _, problems = _read(tmp_path, "%TAG ! tag:example.com,2000:\n---\ntitle: !<>\n")
+    assert [(p.line, p.col) for p in problems] == [(3, 10)]
+    assert problems[0].message.startswith("YAML syntax error: ")
+    assert "directive" not in problems[0].message
+
+
+def test_an_unknown_mistake_without_words_or_context_still_reads_well():
+    mark = yaml.Mark("<unicode string>", 0, 0, 2, None, None)
+    exc = yaml.MarkedYAMLError(None, None, None, mark)
+    assert explain(exc, "a: b\n", yaml.BaseLoader) == ("YAML syntax error: invalid YAML", 1, 3)
+    exc = yaml.MarkedYAMLError(None, None, "found a surprise", mark)
+    assert explain(exc, "a: b\n", yaml.BaseLoader) == ("YAML syntax error: found a surprise", 1, 3)
