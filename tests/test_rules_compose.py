@@ -230,15 +230,16 @@ def test_a_long_timeline_is_drawn_in_consecutive_parts_with_numbered_titles():
     assert numbers == [str(n) for n in range(1, 61)]
 
 
-def test_a_long_timeline_uses_as_few_parts_as_fit():
+@pytest.mark.parametrize("count", [20, 60])
+def test_a_long_timeline_uses_as_few_parts_as_fit(count):
     from builder.timeline import DRAWING_WIDTH_IN, MAX_DRAWING_PT
     from builder.timeline_svg import TimelineEvent, layout_timeline
 
-    events = [{"date": str(1800 + i), "label": f"Event {i}"} for i in range(60)]
+    events = [{"date": str(1800 + i), "label": f"Event {i}"} for i in range(count)]
     view = timeline_view(_timeline("fill", events), random.Random(1))
-    count = len(view.drawing_key)
+    parts = len(view.drawing_key)
     placed = [TimelineEvent(HistDate.parse(e["date"]), e["label"], "1") for e in events]
-    size = -(-len(placed) // (count - 1))  # one part fewer does not fit a page
+    size = -(-len(placed) // (parts - 1))  # one part fewer does not fit a page
     heights = [
         layout_timeline(placed[i : i + size], width_in=DRAWING_WIDTH_IN, show_answers=False)[1]
         for i in range(0, len(placed), size)
@@ -374,6 +375,14 @@ def test_a_lesson_that_is_its_own_project_points_at_itself(tmp_path):
     loaded, problems = load_lesson(folder)
     assert loaded is not None, problems
     assert assemble(loaded).project == "."
+
+
+def test_by_default_a_lesson_prints_as_itself_with_seed_1(source):
+    """A single lesson (no bundle): no class header, and the default seed 1 (SPEC §2)."""
+    view = assemble(source)
+    assert view.header == ""
+    assert _labels(view.timeline.events) == _timeline_order(source, seed=1)
+    assert _labels(view.timeline.events) != _timeline_order(source, seed=2)
 
 
 def test_large_print_and_measuring_are_passed_on(source):
