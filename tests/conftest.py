@@ -9,6 +9,7 @@ import html
 import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -113,6 +114,17 @@ def invoke(*args: str):
     from builder.cli import app
 
     return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_left_as_found():
+    """Fail the test that changes how this process handles Ctrl-C: every process the
+    tests start later (`lessonpack serve`, a build to interrupt) inherits it."""
+    before = signal.getsignal(signal.SIGINT)
+    yield
+    after = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, before)
+    assert after is before, f"the test left SIGINT handled by {after!r}, not {before!r}"
 
 
 @pytest.fixture
