@@ -796,3 +796,44 @@ def test_an_unknown_mistake_without_words_or_context_still_reads_well():
     assert explain(exc, "a: b\n", yaml.BaseLoader) == ("YAML syntax error: invalid YAML", 1, 3)
     exc = yaml.MarkedYAMLError(None, None, "found a surprise", mark)
     assert explain(exc, "a: b\n", yaml.BaseLoader) == ("YAML syntax error: found a surprise", 1, 3)
+
+
+COLON = "a ': ' inside a value ends the key; put the whole value in quotes: "
+
+
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        (
+            "title: T\nsubtitle: Thirteen days: a very long text that goes on and on and on\n",
+            'subtitle: "Thirteen days: a very long text that ..."',
+        ),
+        (
+            'title: T\nsubtitle: He said "it\'s": over  # a note\n',
+            "subtitle: 'He said \"it''s\": over'",
+        ),
+        ("title: T\nsubtitle: C:\\dir: x\n", "subtitle: 'C:\\dir: x'"),
+        ("title: T\nSubtitle: A: b\n", 'Subtitle: "A: b"'),
+        ("title: T\nobjectives:\n  - note: a: b\n", '- note: "a: b"'),
+    ],
+    ids=["long-value", "quotes-and-comment", "backslash", "capitalised-field", "item-with-field"],
+)
+def test_the_quoting_fix_shows_the_value_quoted(text, fix, tmp_path):
+    _, _, problems = _read(tmp_path, text)
+    assert [p.message for p in problems] == [COLON + fix]
+
+
+def test_an_unknown_field_named_like_a_model_or_type_is_still_named(tmp_path):
+    assert [
+        message.split(";")[0] for _, _, message in _errors(tmp_path, "title: T\nEvent: x\nstr: y\n")
+    ] == [
+        "unknown field 'Event'",
+        "unknown field 'str'",
+    ]
+
+
+def test_an_empty_choice_is_named_by_its_number(tmp_path):
+    text = "title: T\nquestions:\n  - prompt: Which?\n    kind: choice\n    choices: [a, '']\n"
+    assert _errors(tmp_path, text + "    answer: a\n") == [
+        (5, 18, "'choices' is empty (question 1, choice 2)")
+    ]
