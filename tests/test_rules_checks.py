@@ -371,8 +371,10 @@ def test_font_fingerprint_names_fonts_relative_to_their_folder(tmp_path, monkeyp
 
 
 def test_fontconfig_is_asked_for_its_files_and_folders():
+    import ctypes.util
+
     found = keys._fontconfig_paths()
-    if found is None:
+    if found is None and ctypes.util.find_library("fontconfig") is None:
         pytest.skip("no fontconfig on this computer")
     config_files, font_folders = found
     assert config_files and all(isinstance(p, str) and os.path.exists(p) for p in config_files)
@@ -418,6 +420,7 @@ def test_inline_drops_the_single_paragraph_but_keeps_several():
         ("HTTP://E.org", "HTTP://E.org"),
         ("mailto:t@e.org", "mailto:t@e.org"),
         ("#timeline", "#timeline"),
+        ("#a", "#a"),
         (" \x00 https://e.org \n", "https://e.org"),
         ("ht\ttp\ns://e.org\r/x", "https://e.org/x"),
         ("#", None),
@@ -1177,3 +1180,145 @@ def test_line_col_counts_from_one():
     assert validate._line_col("ab\ncd", 1) == (1, 2)
     assert validate._line_col("ab\ncd", 3) == (2, 1)
     assert validate._line_col("ab\ncd\nef", 7) == (3, 2)
+
+
+def test_the_code_fingerprint_hashes_the_theme_the_build_uses():
+    from builder.theme import builtin_dir
+
+    root = keys.builtin_theme_root()
+    assert root / "templates" == builtin_dir("templates")
+    assert root / "styles" == builtin_dir("styles")
+    assert keys.theme_files(root)
+
+
+def test_new_code_or_libraries_change_every_key(keyed, monkeypatch):
+    bundle = _bundle_source(keyed.root, None)
+    before = (_key(keyed()), keys.Keys("f").packets(bundle, ["g"], True, "s"))
+    monkeypatch.setattr(keys, "code_fingerprint", lambda: "lessonpack 2.0")
+    after = (_key(keyed()), keys.Keys("f").packets(bundle, ["g"], True, "s"))
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_only_the_allowlisted_tags_and_attributes_are_printed():
+    html = str(text.block('# Big\n\n<img src="https://e.org/x.png"> <div lang="fr">d</div>'))
+    assert html == "Big\n<p> d</p>" or ("<h1" not in html and "<img" not in html)
+    assert "<div" not in html and "lang" not in html
+    html = str(text.block('<q cite="https://e.org">q</q> <a href="#a" hreflang="fr">a</a>'))
+    assert html == '<p><q>q</q> <a href="#a" rel="noopener noreferrer">a</a></p>'
+    assert str(text.block('<abbr title="Union">U</abbr>')) == '<p><abbr title="Union">U</abbr></p>'
+
+
+def test_the_fallback_for_unexpected_html_still_applies_the_allowlist():
+    out = text._unwrap_links_without_href('<a href="#x">a</a></a> <q cite="https://e.org">b</q>')
+    assert out == "a <q>b</q>"
+    assert text._unwrap_links_without_href('Hi <a href="#a">x</a>') == 'Hi <a href="#a">x</a>'
+
+
+def test_a_glossary_term_is_marked_in_the_text_never_inside_a_tag_and_once():
+    body = text.block('<abbr title="treaty">T</abbr> the treaty and the treaty')
+    marked, _ = text.mark_terms(body, ["treaty"])
+    assert str(marked) == (
+        '<p><abbr title="treaty">T</abbr> the <span class="glossed">treaty</span>'
+        '<sup class="note-ref">1</sup> and the treaty</p>'
+    )
+
+
+def test_font_fingerprint_notices_a_renamed_font_but_not_the_current_folder(tmp_path, monkeypatch):
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "a.ttf").write_bytes(b"a")
+    monkeypatch.setattr(keys, "_fontconfig_paths", lambda: ([], [str(fonts)]))
+    before = keys.font_fingerprint()
+    monkeypatch.chdir(fonts)
+    assert keys.font_fingerprint() == before
+    (fonts / "a.ttf").rename(fonts / "b.ttf")  # same size and time, another font
+    assert keys.font_fingerprint() != before
+
+
+def test_line_col_counts_lines_from_a_leading_newline():
+    assert validate._line_col("\nab", 2) == (2, 2)
+
+
+def test_an_image_of_exactly_20_mb_is_not_too_large(check, tmp_path):
+    folder = tmp_path / "lessons" / "les"
+    folder.mkdir(parents=True)
+    with open(folder / "big.jpg", "wb") as f:
+        f.truncate(20 * 1024 * 1024)
+    problems = check(
+        """\
+        title: T
+        readings:
+          - id: a
+            text: Text.
+            images:
+              - file: big.jpg
+                alt: just at the limit
+        """
+    )
+    assert [message for _, _, message in problems] == [
+        "image 'big.jpg' cannot be read as an image"  # zeros: but not refused for its size
+    ]
+
+
+LESSON_TEXTS = """\
+title: T
+central_question: Why [this](a.txt)?
+objectives:
+  - Plain
+  - See [that](b.txt)
+readings:
+  - id: a
+    text: |
+      One {#first}line.
+      Two {#first}again.
+    glossary:
+      - term: nowhere
+        meaning: not in the text
+  - id: b
+    file: b.md
+    original_file: b-original.md
+timeline:
+  instructions: Use [the key](c.txt).
+  mode: fill
+  events:
+    - date: 1962
+      label: One
+      text: About [it](d.txt)
+    - date: 1963
+      label: Two
+"""
+
+
+def test_lesson_level_texts_of_a_valid_lesson_are_checked_at_their_lines(write_lesson):
+    folder = write_lesson(
+        "les",
+        LESSON_TEXTS,
+        {"b.md": "Fine.", "b-original.md": "Original with [a link](e.txt)."},
+    )
+    _, problems = load_lesson(folder)
+    found = [(p.path.name, p.line, p.col, p.severity, p.message[:22]) for p in problems]
+    assert found == [
+        ("b-original.md", 1, 24, "warning", "the link to 'e.txt' pr"),
+        ("lesson.yaml", 2, 19, "warning", "the link to 'a.txt' pr"),
+        ("lesson.yaml", 5, 5, "warning", "the link to 'b.txt' pr"),
+        ("lesson.yaml", 8, 11, "error", "the anchor {#first} is"),  # in reading a's text
+        ("lesson.yaml", 12, 15, "warning", "glossary term 'nowhere"),  # at the term itself
+        ("lesson.yaml", 18, 17, "warning", "the link to 'c.txt' pr"),
+        ("lesson.yaml", 23, 13, "warning", "the link to 'd.txt' pr"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "markdown, line, col",
+    [
+        ('<a href="x.txt">first</a> in the file', 1, 1),  # at the very start
+        ("[a][r] and more\n\n[r]: ref.txt\n", 3, 6),  # a reference: at its definition
+        ("Text\n\n[x](a&b.txt)\n", 3, 5),  # written unescaped, printed as a&amp;b
+    ],
+)
+def test_a_refused_link_in_a_file_is_found_however_it_is_written(write_lesson, markdown, line, col):
+    folder = write_lesson(
+        "les", "title: T\nreadings:\n  - id: a\n    file: a.md\n", {"a.md": markdown}
+    )
+    _, problems = load_lesson(folder)
+    assert [(p.path.name, p.line, p.col) for p in problems] == [("a.md", line, col)]
