@@ -692,8 +692,9 @@ def test_images_are_checked_for_place_kind_bytes_and_pixels(check, tmp_path):
     assert len(problems) == 6 + len(by_line)  # (a later check may add its own)
 
 
-def test_a_file_scheme_image_is_refused_like_a_web_one(check):
-    problems = check(
+def test_an_address_as_an_image_is_refused_at_the_file_name(write_lesson):
+    folder = write_lesson(
+        "les",
         """\
         title: T
         readings:
@@ -702,14 +703,31 @@ def test_a_file_scheme_image_is_refused_like_a_web_one(check):
             images:
               - file: file:///etc/hostname
                 alt: local
+              - file: HTTPS://EXAMPLE.ORG/A.PNG
+                alt: shouted
+              - file: gone.png
+                alt: missing
               - file: c.png
                 alt: a plain name
+                caption: From [the archive](archive.txt)
+                credit: "[Me](me.txt)"
+            glossary:
+              - term: Text
+                meaning: See [notes](notes.txt)
         """,
-        binary={"c.png": _png_header(10, 10)},
     )
-    assert [(line, "web or file address" in message) for line, _, message in problems] == [
-        (6, True)
+    (folder / "c.png").write_bytes(_png_header(10, 10))
+    _, problems = load_lesson(folder)
+    found = [(p.line, p.col, p.message[:30]) for p in problems]
+    assert found == [
+        (6, 15, "image 'file:///etc/hostname' i"),  # at the value, not the item
+        (8, 15, "image 'HTTPS://EXAMPLE.ORG/A.P"),
+        (10, 15, "image 'lessons/les/gone.png' d"),
+        (14, 18, "the link to 'archive.txt' prin"),
+        (15, 17, "the link to 'me.txt' prints as"),
+        (18, 18, "the link to 'notes.txt' prints"),
     ]
+    assert problems[2].message.endswith("gone.png' does not exist")
 
 
 def test_reading_bodies_are_checked_for_anchors_images_and_glossary_terms(check):
