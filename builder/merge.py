@@ -11,7 +11,9 @@ Rendering the packet again for each of 30 students would take 30 times as long, 
 text once in one document, and draws each onto the already-rendered pages as a form
 XObject. Stamps sit in the page margins, never within 0.25 in of the paper edge, and are
 marked as artifacts so a tagged (PDF/UA) page stays tagged. Output bytes depend only on
-input (the file /ID is a hash of the content).
+input (the file /ID is a hash of the content). A large-print packet (SPEC §4: no text
+under 16 pt) gets its packet page numbers and blank pages in 16 pt type, the numbers on
+the line above "Page X of Y", in a column styles/large-print.css keeps free for them.
 
 PDFs are read and written with pikepdf (qpdf): pypdf, parsing WeasyPrint's object streams
 in Python, took seconds to join a 30-lesson bundle. WeasyPrint (0.8 s to import) is
@@ -48,8 +50,12 @@ WHERE = ("top-left", "top-right", "bottom-center")
 SIZE_TOLERANCE = 1.0  # pt; a page this close to the paper size counts as that paper
 FOOTER_LINE = 0.375 * INCH  # the middle of the lesson footer, above the bottom edge
 MAX_CHARS = 60  # a stamp is one short line; what does not fit its box ends in an ellipsis
-_LINE = 12.0  # pt, the height of a stamp's line box (9 pt type)
-_FONT = '9pt/12pt "DejaVu Sans", sans-serif'
+_SIDE = 0.75 * INCH  # the lesson's left and right page margins (styles/lesson.css)
+# Large print's footer, as styles/large-print.css lays it out: "Page X of Y" in a right
+# column this wide, its line box (16 pt type, line-height 1.05) ending this far above the
+# bottom edge; the packet page is stamped on the line above it, in the same column.
+LARGE_FOOTER_COLUMN = 1.9 * INCH  # fits "Page 888 of 888" and "packet p. 888" at 16 pt
+LARGE_FOOTER_BOTTOM = 0.28 * INCH
 _IDENTIFIER = b"lessonpack-stamp"
 _STAMP = "/LessonpackStamp"  # the stamp's name among a page's XObject resources
 _Names = dict[str, tuple[String, Array]]  # named destination: text -> (key as written, target)
@@ -63,6 +69,22 @@ class Part:
 
 
 @dataclass(frozen=True)
+class _Type:
+    """The type of stamps and of the blank page's line: the one home of their sizes."""
+
+    size: float  # pt
+    line: float  # pt, the height of the one-line box
+
+    @property
+    def font(self) -> str:
+        return f'{self.size:g}pt/{self.line:g}pt "DejaVu Sans", sans-serif'
+
+
+_REGULAR = _Type(9.0, 12.0)  # small beside the lesson's 8.5 pt footers
+_LARGE = _Type(16.0, 16.8)  # large print: nothing below 16 pt (SPEC §4), as its footers
+
+
+@dataclass(frozen=True)
 class _Box:
     """Where a stamp's one-line box sits on the page, in pt from the top-left corner."""
 
@@ -70,6 +92,7 @@ class _Box:
     left: float
     width: float
     align: str
+    type: _Type = _REGULAR
 
 
 # ---- public API ------------------------------------------------------------------------
@@ -85,12 +108,13 @@ def padded_page_counts(counts: list[int], duplex: bool) -> list[int]:
 
 
 @cache
-def blank_page(paper: str) -> bytes:
+def blank_page(paper: str, large_print: bool = False) -> bytes:
     """A one-page PDF for duplex padding, paper 'letter' or 'a4', reading 'This page is
-    intentionally left blank.' in small type at the middle of the page (so nobody thinks a
-    page is missing)."""
+    intentionally left blank.' in small type (16 pt in large print) at the middle of the
+    page (so nobody thinks a page is missing)."""
     width, height = _paper_size(paper)
-    box = _Box(top=(height - _LINE) / 2, left=INCH, width=width - 2 * INCH, align="center")
+    kind = _LARGE if large_print else _REGULAR
+    box = _Box((height - kind.line) / 2, INCH, width - 2 * INCH, "center", kind)
     return _render((BLANK_TEXT,), paper, box, b"lessonpack-blank")
 
 
@@ -102,15 +126,18 @@ def combine(
     footer: list[str | None] | None = None,
     title: str = "",
     language: str = "en",
+    large_print: bool = False,
 ) -> bytes:
     """Concatenate the parts in order into one PDF with a bookmark per part (and the part's
     own bookmarks nested under it when keep_outline).
 
-    duplex=True inserts blank_page(paper) after every part with an odd page count, so each
-    part starts on a front side; blank pages get no bookmark. `footer`, if given, has one
-    entry per page of the final document (see `padded_page_counts`): text stamped at the
-    bottom centre of that page, or None. Links and named destinations of the parts are
-    kept (a name used by two parts is renamed in the later one, with its links)."""
+    duplex=True inserts blank_page(paper, large_print) after every part with an odd page
+    count, so each part starts on a front side; blank pages get no bookmark. `footer`, if
+    given, has one entry per page of the final document (see `padded_page_counts`): text
+    stamped at the bottom centre of that page, or None; in large print (parts laid out
+    with styles/large-print.css) at 16 pt, right-aligned on the line above "Page X of Y".
+    Links and named destinations of the parts are kept (a name used by two parts is
+    renamed in the later one, with its links)."""
     _paper_size(paper)
     if not parts:
         raise ValueError("combine needs at least one part")
@@ -127,7 +154,7 @@ def combine(
         )
 
     out = pikepdf.new()
-    blank = _open(blank_page(paper)) if padded != counts else None
+    blank = _open(blank_page(paper, large_print)) if padded != counts else None
     names: _Names = {}
     bookmarks = []
     for part, source, count, slots in zip(parts, sources, counts, padded, strict=True):
@@ -140,7 +167,8 @@ def combine(
         keys = sorted(names.values(), key=lambda entry: bytes(entry[0]))
         tree = Dictionary(Names=Array([item for entry in keys for item in entry]))
         out.Root.Names = Dictionary(Dests=out.make_indirect(tree))
-    overlay = _stamp_pages(out, _clean_all(footer or []), paper, "bottom-center")
+    box = _box("bottom-center", paper, large_print)
+    overlay = _stamp_pages(out, _clean_all(footer or []), paper, box)
     out.Root.Lang = String(language)
     if title:
         out.docinfo.Title = String(title)
@@ -158,11 +186,11 @@ def stamp(pdf: bytes, texts: list[str | None], *, paper: str, where: str = "top-
     (3.25 in wide at the top, 1.4 in at the bottom) ends in an ellipsis. Raises ValueError
     when len(texts) differs from the page count or a stamped page is not `paper` sized.
     Everything else (bookmarks, links, tags, metadata, the first half of /ID) is kept."""
-    _box(where, paper)  # refuse a bad position or paper before any work
+    box = _box(where, paper)  # refuse a bad position or paper before any work
     document = _open(pdf)
     if len(texts) != len(document.pages):
         raise ValueError(f"{len(texts)} stamp texts for a PDF of {len(document.pages)} pages")
-    overlay = _stamp_pages(document, _clean_all(texts), paper, where)
+    overlay = _stamp_pages(document, _clean_all(texts), paper, box)
     return _save(document, [document, overlay])
 
 
@@ -260,17 +288,17 @@ def _rename_link(annotation: Dictionary, renamed: dict[str, str]) -> None:
 # ---- stamping --------------------------------------------------------------------------
 
 
-def _stamp_pages(pdf: Pdf, texts: list[str], paper: str, where: str) -> Pdf | None:
-    """Draw texts[i] over page i ('' = none); every distinct text is rendered once, as one
-    form XObject that all pages with that text share. Returns the rendered stamps, which
-    must stay open until `pdf` is saved (None when nothing was stamped)."""
+def _stamp_pages(pdf: Pdf, texts: list[str], paper: str, box: _Box) -> Pdf | None:
+    """Draw texts[i] over page i ('' = none) in `box`; every distinct text is rendered
+    once, as one form XObject that all pages with that text share. Returns the rendered
+    stamps, which must stay open until `pdf` is saved (None when nothing was stamped)."""
     stamped = {i: text for i, text in enumerate(texts) if text}
     if not stamped:
         return None
     pages = pdf.pages
     _check_sizes(((i, pages[i]) for i in stamped), paper, "the PDF")
     distinct = tuple(dict.fromkeys(stamped.values()))
-    overlay = _open(_render(distinct, paper, _box(where, paper), _IDENTIFIER))
+    overlay = _open(_render(distinct, paper, box, _IDENTIFIER))
     forms = {
         text: pdf.copy_foreign(page.as_form_xobject())
         for text, page in zip(distinct, overlay.pages, strict=True)
@@ -300,18 +328,24 @@ def _draw(pdf: Pdf, page: Page, form: Stream, drawn: set[tuple[int, int]]) -> No
     page.obj.Contents = Array([Stream(pdf, b"q\n"), *streams, Stream(pdf, draw.encode())])
 
 
-def _box(where: str, paper: str) -> _Box:
+def _box(where: str, paper: str, large_print: bool = False) -> _Box:
     width, height = _paper_size(paper)
-    side = 0.75 * INCH
     if where == "top-left":
-        return _Box(0.45 * INCH, side, 3.25 * INCH, "left")
+        return _Box(0.45 * INCH, _SIDE, 3.25 * INCH, "left")
     if where == "top-right":
-        return _Box(0.45 * INCH, width - side - 3.25 * INCH, 3.25 * INCH, "right")
+        return _Box(0.45 * INCH, width - _SIDE - 3.25 * INCH, 3.25 * INCH, "right")
+    if where == "bottom-center" and large_print:
+        # 16 pt does not fit between the title and "Page X of Y": large-print.css keeps
+        # the title out of a right column, and the stamp goes there, above "Page X of Y".
+        top = height - LARGE_FOOTER_BOTTOM - 2 * _LARGE.line
+        column = LARGE_FOOTER_COLUMN
+        return _Box(top, width - _SIDE - column, column, "right", _LARGE)
     if where == "bottom-center":
         # On the line of the lesson's own footers (8.5 pt, centred 0.375 in above the
         # bottom edge), and short, so it stays between the title and "Page X of Y".
         short = 1.4 * INCH
-        return _Box(height - FOOTER_LINE - _LINE / 2, (width - short) / 2, short, "center")
+        top = height - FOOTER_LINE - _REGULAR.line / 2
+        return _Box(top, (width - short) / 2, short, "center")
     raise ValueError(f"unknown stamp position {where!r}; use one of {', '.join(WHERE)}")
 
 
@@ -379,7 +413,7 @@ def _stylesheet(paper: str, box: _Box) -> CSS:
         .page + .page {{ break-before: page }}
         .stamp {{
             position: absolute; top: {box.top:.3f}pt; left: {box.left:.3f}pt;
-            width: {box.width:.3f}pt; height: {_LINE}pt; font: {_FONT}; color: #000;
+            width: {box.width:.3f}pt; height: {box.type.line}pt; font: {box.type.font}; color: #000;
             text-align: {box.align}; white-space: nowrap; overflow: hidden;
             text-overflow: ellipsis;
         }}

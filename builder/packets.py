@@ -124,6 +124,7 @@ def _packet(
         title=title,
         language=_language(bundle),
         footer=[f"packet p. {n}" for n in range(1, total + 1)],
+        large_print=layout.large_print,  # the stamp and blank pages in large type, placed to fit
     )
 
 
