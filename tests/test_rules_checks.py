@@ -71,7 +71,7 @@ def test_read_text_checked_reads_utf8_up_to_the_limit_and_refuses_beyond(tmp_pat
 def test_read_text_checked_refuses_text_that_is_not_utf8(tmp_path):
     path = tmp_path / "reading.md"
     path.write_bytes("caf\xe9".encode("latin-1"))
-    with pytest.raises(Refused, match="is not UTF-8 text; save it as UTF-8"):
+    with pytest.raises(Refused, match=r"reading\.md' is not UTF-8 text; save it as UTF-8$"):
         read_text_checked(path, [tmp_path], 1000)
 
 
@@ -1340,3 +1340,13 @@ def test_a_refused_link_in_a_file_is_found_however_it_is_written(write_lesson, m
     )
     _, problems = load_lesson(folder)
     assert [(p.path.name, p.line, p.col) for p in problems] == [("a.md", line, col)]
+
+
+def test_an_empty_link_is_reported_but_never_at_another_place(write_lesson):
+    source = "Some (aside) <text and [x]() here.\n"
+    folder = write_lesson(
+        "les", "title: T\nreadings:\n  - id: a\n    file: a.md\n", {"a.md": source}
+    )
+    _, problems = load_lesson(folder)
+    assert [p.message[:16] for p in problems] == ["the link to '' p"]
+    assert (problems[0].line, problems[0].col) in [(None, None), (1, source.index("()") + 2)]
