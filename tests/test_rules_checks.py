@@ -39,8 +39,12 @@ def test_checked_path_refuses_a_link_leading_out_of_the_project(tmp_path):
     project.mkdir()
     (tmp_path / "secret.txt").write_text("x", encoding="utf-8")
     (project / "reading.md").symlink_to(tmp_path / "secret.txt")
-    with pytest.raises(Refused, match="is outside the lesson project; lessons may only use"):
+    with pytest.raises(Refused) as refused:
         checked_path(project / "reading.md", [project])
+    assert str(refused.value).endswith(
+        "reading.md' is outside the lesson project; lessons may only use files inside "
+        "their own project folder"
+    )
 
 
 @pytest.mark.parametrize(
@@ -1350,3 +1354,47 @@ def test_an_empty_link_is_reported_but_never_at_another_place(write_lesson):
     _, problems = load_lesson(folder)
     assert [p.message[:16] for p in problems] == ["the link to '' p"]
     assert (problems[0].line, problems[0].col) in [(None, None), (1, source.index("()") + 2)]
+
+
+def test_originals_and_rubrics_are_checked_like_the_other_texts(check):
+    problems = check(
+        """\
+        title: T
+        readings:
+          - id: a
+            text: Modified.
+            original: Written [by hand](letter.txt).
+          - id: b
+            text: Modified.
+            original: Inline.
+            original_file: b.md
+        questions:
+          - prompt: Why?
+            answer: Because.
+            points: 1
+            rubric:
+              - points: 1
+                descriptor: Cites [the letter](letter.txt)
+        """,
+        {"b.md": "From a file."},
+    )
+    assert [(line, severity, message[:30]) for line, severity, message in problems] == [
+        (5, "warning", "the link to 'letter.txt' print"),
+        (6, "error", "reading 'b' has both 'original"),
+        (16, "warning", "the link to 'letter.txt' print"),
+    ]
+    assert problems[1][2] == "reading 'b' has both 'original' and 'original_file'; keep one"
+
+
+def test_a_link_in_a_block_of_text_is_reported_at_its_own_line(check):
+    problems = check(
+        """\
+        title: T
+        central_question: |
+
+          Why did [the crisis](notes.txt) end?
+          It ended.
+          Then more.
+        """
+    )
+    assert [(line, severity) for line, severity, _ in problems] == [(4, "warning")]
