@@ -6,6 +6,7 @@ render time."""
 from __future__ import annotations
 
 import html
+import http.server
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import struct
 import subprocess
 import sys
 import textwrap
+import threading
 import zlib
 from pathlib import Path
 
@@ -125,6 +127,29 @@ def ctrl_c_left_as_found():
     after = signal.getsignal(signal.SIGINT)
     signal.signal(signal.SIGINT, before)
     assert after is before, f"the test left SIGINT handled by {after!r}, not {before!r}"
+
+
+@pytest.fixture
+def server():
+    """A local HTTP server that must never receive a request: (its address, the paths
+    it was asked for). It answers with a stylesheet, so a fetch would take effect."""
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"body { color: red }")
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
+    httpd.shutdown()
 
 
 @pytest.fixture

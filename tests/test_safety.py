@@ -4,9 +4,6 @@ inert, and the tests prove nothing was read or fetched."""
 
 from __future__ import annotations
 
-import http.server
-import threading
-
 import pytest
 from conftest import pdf_text
 from pypdf import PdfReader
@@ -21,28 +18,6 @@ questions:
   - prompt: "What is {{{{ 7*7 }}}}? {{% raw %}}"
     answer: "Forty-nine"
 """
-
-
-@pytest.fixture
-def server():
-    """A local HTTP server that must never receive a request."""
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b"body { color: red }")
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
-    httpd.shutdown()
 
 
 def test_template_syntax_in_lesson_text_prints_literally(write_lesson, cli):

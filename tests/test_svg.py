@@ -6,10 +6,8 @@ line, and the PDF route, which renders the original, fetches nothing it names.""
 from __future__ import annotations
 
 import base64
-import http.server
 import io
 import re
-import threading
 from xml.etree import ElementTree
 
 import pytest
@@ -20,27 +18,6 @@ from builder.svg import InvalidSvg, clean_svg
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-
-
-@pytest.fixture
-def server():
-    """A local HTTP server that must never receive a request (as in test_safety.py)."""
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
-    httpd.shutdown()
 
 
 def png_base64(tmp_path) -> str:
