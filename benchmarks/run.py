@@ -93,10 +93,10 @@ def ratio(a: float | None, b: float | None) -> float | None:
 
 def plan_jobs(project: Path, jobs_file: Path) -> dict:
     """Untimed: the documents lessonpack renders, written as baseline jobs (JSON)."""
-    import builder.render_pdf as render_pdf
+    import builder.render.pdf as render_pdf
     from builder.errors import errors_in
-    from builder.jobs import pdf_job
-    from builder.pipeline import BuildOptions, load, plan
+    from builder.output.pipeline import BuildOptions, load, plan
+    from builder.output.plan import pdf_job
 
     result = load([project / "lessons"])
     if errors_in(result.problems):
@@ -248,7 +248,7 @@ def measure_warm(pdf_jobs: list, jobs: list[dict], rounds: int = 3) -> dict:
     """In this process, after a warm-up: builder's render_pdf vs plain WeasyPrint, per document."""
     from baseline import Renderer
 
-    from builder.render_pdf import render_pdf
+    from builder.render.pdf import render_pdf
 
     plain = Renderer()
     for pdf_job, job in zip(pdf_jobs, jobs, strict=True):  # warm-up: caches, fonts, imports

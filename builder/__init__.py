@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 _EXPORTS = {
-    "BuildOptions": "pipeline",
-    "Result": "pipeline",
-    "build": "pipeline",
-    "check": "pipeline",
+    "BuildOptions": "output.pipeline",
+    "Result": "output.pipeline",
+    "build": "output.pipeline",
+    "check": "output.pipeline",
     "LessonError": "errors",
     "Problem": "errors",
-    "LessonSource": "load",
-    "load_lesson": "load",
+    "LessonSource": "project.lesson",
+    "load_lesson": "project.lesson",
 }
 __all__ = [
     "BuildOptions",
@@ -34,8 +34,8 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .errors import LessonError, Problem
-    from .load import LessonSource, load_lesson
-    from .pipeline import BuildOptions, Result, build, check
+    from .output.pipeline import BuildOptions, Result, build, check
+    from .project.lesson import LessonSource, load_lesson
 
 
 def __getattr__(name: str):

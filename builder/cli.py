@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from .errors import LessonError, Problem, display_path, errors_in
+from .project.paper_names import PAPERS
 
 app = typer.Typer(
     add_completion=False,
@@ -43,9 +44,7 @@ Strict = Annotated[
 ]
 
 
-class Paper(StrEnum):
-    letter = "letter"
-    a4 = "a4"
+Paper = StrEnum("Paper", {name: name for name in PAPERS})  # --paper's choices
 
 
 @app.callback()
@@ -99,8 +98,8 @@ def build(
     Writes DIR/<slug>/<slug>-student.pdf and <slug>-key.pdf. Nothing is written
     unless every lesson is valid and renders.
     """
-    from .pipeline import BuildOptions
-    from .pipeline import build as run_build
+    from .output.pipeline import BuildOptions
+    from .output.pipeline import build as run_build
 
     options = BuildOptions(
         out_dir=out,
@@ -148,7 +147,7 @@ def check(
 
     Lists every problem of every lesson as file:line:col, then exits 1 if any is an error.
     """
-    from .pipeline import check as run_check
+    from .output.pipeline import check as run_check
 
     result = _run(lambda: run_check(_paths(paths), strict=strict))
     _print_problems(result.problems)
@@ -178,7 +177,7 @@ def new(
 
     The starter shows every field with a comment; edit it, then run lessonpack build.
     """
-    from .scaffold import create_lesson
+    from .project.scaffold import create_lesson
 
     try:
         path = create_lesson(Path("lessons"), slug, title)
@@ -211,7 +210,7 @@ def serve(
 
     Then open http://127.0.0.1:8000. Press Ctrl-C to stop.
     """
-    from .serve import run
+    from .preview.serve import run
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(
@@ -228,10 +227,10 @@ def list_lessons(paths: Paths = None):
 
     Example: lessonpack list
     """
-    from .bundles import bundle_name
-    from .discover import find_inputs
-    from .load import load_lesson
-    from .yamlfile import read_yaml
+    from .project.discover import find_inputs
+    from .project.files import bundle_name
+    from .project.lesson import load_lesson
+    from .project.yamlfile import read_yaml
 
     folders, bundle_files, problems = _run(lambda: find_inputs(_paths(paths)))
     _print_problems(problems)

@@ -205,6 +205,20 @@ def sample_build(sample_results) -> dict[str, Path]:
     }
 
 
+def lesson_view(source, paper: str = "letter", large_print: bool = False):
+    """The render context of a lesson as a build prints it, its line numbers measured."""
+    from builder.compose.assemble import assemble, needs_measuring
+    from builder.output.documents import measure_job
+    from builder.output.plan import Group, Layout
+    from builder.render.pdf import measure_lines
+
+    lines = None
+    if needs_measuring(source):
+        group = Group(source, Layout(paper, large_print), ("",), 1, key=False, html=False)
+        lines = measure_lines(measure_job(group))
+    return assemble(source, lines=lines, large_print=large_print)
+
+
 def plain(markup: object) -> str:
     """Text of an HTML fragment as it appears on the page, whitespace collapsed."""
     return squash(html.unescape(re.sub(r"<[^>]+>", "", str(markup))))

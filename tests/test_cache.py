@@ -17,7 +17,7 @@ import pytest
 from conftest import pdf_text, write_png
 from pypdf import PdfReader
 
-import builder.workers as workers
+import builder.output.workers as workers
 from builder import BuildOptions, LessonError, build
 
 LESSON = """\
@@ -428,7 +428,7 @@ def test_a_no_op_rebuild_loads_no_lesson_and_no_weasyprint(built_lessons):
     code = (
         "import sys\nfrom builder.cli import app\n"
         "try:\n    app(['build'])\nexcept SystemExit:\n    pass\n"
-        "print('weasyprint' in sys.modules, 'builder.models' in sys.modules)"
+        "print('weasyprint' in sys.modules, 'builder.project.models' in sys.modules)"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=two_lessons, timeout=60
@@ -466,7 +466,7 @@ def test_a_dask_cluster_can_render_the_documents(two_lessons):
 
 
 def test_a_bundle_rejoined_after_an_edit_reuses_its_cover_and_page_numbers(built_unit, monkeypatch):
-    import builder.merge as merge
+    import builder.render.pdfjoin as merge
 
     two_lessons = built_unit
     laid_out = []

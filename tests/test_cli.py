@@ -221,7 +221,7 @@ def test_python_dash_m_builder_runs(project):
 
 
 def test_builtin_theme_is_found_where_the_package_is_installed():
-    from builder.theme import builtin_dir
+    from builder.project.files import builtin_dir
 
     assert (builtin_dir("templates") / "student.html").is_file()
     assert (builtin_dir("templates") / "partials" / "question.html").is_file()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from builder.dates import HistDate
 from builder.letters import letter, letter_index
+from builder.project.dates import HistDate
 
 
 @pytest.mark.parametrize(

@@ -79,7 +79,7 @@ def _check(folder: Path, text: str) -> None:
     if source is None:
         assert any(p.severity == "error" for p in problems)
     else:
-        from builder.assemble import assemble
+        from builder.compose.assemble import assemble
 
         assemble(source)
 

@@ -28,7 +28,7 @@ def test_a_failure_while_rendering_leaves_earlier_outputs_untouched(project, mon
     (project / "lessons" / SLUG / "lesson.yaml").write_text(
         (SAMPLE / "lesson.yaml").read_text().replace("Origins of", "Changed origins of", 1)
     )
-    import builder.workers as workers
+    import builder.output.workers as workers
 
     calls = []
     real_render = workers.render_task
@@ -108,7 +108,7 @@ def test_ctrl_c_after_a_new_document_leaves_only_whole_files(
     out = tmp_path / "dist"
     calls: list[str] = []
     if where == "render":
-        import builder.workers as workers
+        import builder.output.workers as workers
 
         real_render = workers.render_task
 
@@ -193,14 +193,13 @@ def test_deep_nesting_and_big_files_are_refused(write_lesson, cli, tmp_path):
 def test_tag_tree_follows_the_reading_order(sample_build):
     """Headings are tagged in the order the page reads: title, context, documents,
     questions, timeline; lists and tables are tagged too."""
+    from conftest import lesson_view
+
     from builder import load_lesson
-    from builder.pipeline import lesson_view
-    from builder.render_html import render_html
+    from builder.render.html import render_html
 
     source, _ = load_lesson(SAMPLE)
-    html = render_html(
-        lesson_view(source, BuildOptions()), source.root, show_answers=False, paper="letter"
-    )
+    html = render_html(lesson_view(source), source.root, show_answers=False, paper="letter")
     expected = [f"/H{level}" for level in re.findall(r"<h([1-6])[ >]", html)]
     root = PdfReader(sample_build["letter"] / f"{SLUG}-student.pdf").trailer["/Root"]
     assert str(root["/Lang"]) == "en"

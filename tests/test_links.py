@@ -15,7 +15,8 @@ import pytest
 from conftest import pdf_text, write_png
 from pypdf import PdfReader
 
-from builder import text
+from builder.compose import text
+from builder.project import syntax
 
 SLUG = "links"
 # form -> (Markdown or HTML with {word} as the link text, the target the warning names)
@@ -245,7 +246,7 @@ def test_web_mail_and_in_page_links_are_kept(written):
     href = re.search(r'<a href="([^"]*)" rel="noopener noreferrer">a</a>', html)
     assert href, html
     assert href[1].lower().startswith(("http:", "https:", "mailto:", "#"))
-    assert text.refused_links(written) == []
+    assert syntax.refused_links(written) == []
 
 
 @pytest.mark.parametrize(
@@ -274,7 +275,7 @@ def test_other_targets_print_their_text_and_are_reported(written):
     assert "<a" not in html and "href" not in html, html
     shown = "file:///etc/passwd" if written.startswith("<file") else "a"
     assert re.sub(r"<[^>]+>", "", str(text.inline(written))) == shown
-    assert len(text.refused_links(written)) == 1
+    assert len(syntax.refused_links(written)) == 1
 
 
 def test_a_web_link_is_never_an_attachment():

@@ -1,4 +1,4 @@
-"""builder.merge: combining rendered lessons into one packet, and stamping names on pages.
+"""builder.render.pdfjoin: combining rendered lessons into one packet, and stamping names on pages.
 
 The inputs are small lessons rendered by WeasyPrint here, laid out like the built-in
 style: 0.7 in top margin, 0.75 in at the sides and bottom, the lesson title and
@@ -20,7 +20,7 @@ import pytest
 from PIL import ImageChops
 from pypdf import PdfReader
 
-from builder.merge import (
+from builder.render.pdfjoin import (
     BLANK_TEXT,
     Part,
     blank_page,
@@ -375,7 +375,7 @@ def test_bytes_do_not_depend_on_the_process():
 
 
 def test_importing_the_module_does_not_import_weasyprint():
-    code = "import sys, builder.merge; print('weasyprint' in sys.modules)"
+    code = "import sys, builder.render.pdfjoin; print('weasyprint' in sys.modules)"
     here = Path(__file__).resolve().parent.parent
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=here, capture_output=True, text=True, check=True

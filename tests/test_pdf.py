@@ -19,11 +19,11 @@ PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
 
 @pytest.fixture(scope="module")
 def view():
-    from builder.pipeline import lesson_view
+    from conftest import lesson_view
 
     source, problems = load_lesson(SAMPLE)
     assert source is not None, problems
-    return lesson_view(source, BuildOptions())
+    return lesson_view(source)
 
 
 @cache

@@ -246,7 +246,7 @@ def test_serve_warns_when_other_computers_can_connect(host, warns, project, cli,
     def fake_run(paths, host, port, open_browser):  # decide, print, but listen nowhere
         started["host"] = host
 
-    monkeypatch.setattr("builder.serve.run", fake_run)
+    monkeypatch.setattr("builder.preview.serve.run", fake_run)
     result = cli("serve", "--host", host)
     assert result.exit_code == 0, result.output
     assert started == {"host": host}
@@ -257,7 +257,7 @@ def test_serve_warns_when_other_computers_can_connect(host, warns, project, cli,
 
 def test_serve_default_host_does_not_warn(project, cli, monkeypatch):
     started = {}
-    monkeypatch.setattr("builder.serve.run", lambda paths, **kwargs: started.update(kwargs))
+    monkeypatch.setattr("builder.preview.serve.run", lambda paths, **kwargs: started.update(kwargs))
     result = cli("serve")
     assert result.exit_code == 0, result.output
     assert started["host"] == "127.0.0.1"
@@ -748,12 +748,12 @@ def test_lesson_language_is_set_and_its_text_round_trips(small, slug, language, 
 
 BOOM = """\
 import sys
-import builder.pipeline
+import builder.output.pipeline
 
 def boom(*args, **kwargs):
     raise RuntimeError("boom from the test")
 
-builder.pipeline.build = boom
+builder.output.pipeline.build = boom
 from builder.cli import main
 sys.argv = ["lessonpack", *sys.argv[1:]]
 main()
@@ -840,12 +840,13 @@ def test_large_print_keeps_the_margins_and_prints_nothing_near_the_edge(small):
 
 @pytest.fixture(scope="module")
 def sample_view():
-    from builder import BuildOptions, load_lesson
-    from builder.pipeline import lesson_view
+    from conftest import lesson_view
+
+    from builder import load_lesson
 
     source, problems = load_lesson(SAMPLE)
     assert source is not None, problems
-    return lesson_view(source, BuildOptions())
+    return lesson_view(source)
 
 
 def reading_text(name: str) -> str:

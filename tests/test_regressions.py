@@ -22,7 +22,7 @@ from conftest import pdf_text, write_png
 from pypdf import PdfReader
 
 from builder import BuildOptions, build, load_lesson
-from builder.assemble import assemble
+from builder.compose.assemble import assemble
 from builder.sandbox import Refused, checked_path
 
 EVENTS = [

@@ -1,7 +1,7 @@
 """Fast unit tests of the checks on lessons and their files: the sandbox every read goes
 through, the build cache's keys, the cross-field validation and the Markdown sanitizer.
 No PDF is rendered, so the mutation-testing run (pyproject.toml [tool.mutmut]) can afford
-to run them for every mutant of builder/sandbox.py, keys.py, validate.py and text.py."""
+to run them for every mutant of builder/sandbox.py, keys.py, rules.py and text.py."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import write_png
 
-from builder import keys, text, validate
-from builder.jobs import Group, Layout
-from builder.load import load_lesson
+from builder.compose import text
+from builder.output import fingerprints
+from builder.output.plan import Group, Layout
+from builder.project import rules, syntax
+from builder.project.lesson import load_lesson
+from builder.project.rules import choice_index
 from builder.sandbox import Refused, checked_path, read_text_checked
-from builder.validate import choice_index
 
 # --- sandbox: every file read goes through checked_path (SPEC §6) ---------------------
 
@@ -128,7 +130,7 @@ def keyed(tmp_path):
             seed=1,
             key=True,
             html=False,
-            folder="",
+            bundle="",
             header="",
             bundle_path=None,
         )
@@ -140,7 +142,7 @@ def keyed(tmp_path):
 
 
 def _key(group: Group, fonts: str = "fonts-1") -> str:
-    return keys.Keys(fonts).group(group)
+    return fingerprints.Keys(fonts).group(group)
 
 
 def test_a_group_key_is_the_same_for_the_same_inputs_and_a_moved_project(keyed, tmp_path):
@@ -165,7 +167,7 @@ def test_a_group_key_is_the_same_for_the_same_inputs_and_a_moved_project(keyed, 
         dict(seed=2),
         dict(key=False),
         dict(html=True),
-        dict(folder="unit"),
+        dict(bundle="unit"),
         dict(header="Period 2"),
     ],
     ids=lambda change: next(iter(change)),
@@ -215,7 +217,7 @@ def test_theme_files_lists_templates_and_styles_in_a_stable_order(tmp_path):
     (tmp_path / "styles" / ".hidden").write_text("x", encoding="utf-8")
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "o.css").write_text("x", encoding="utf-8")
-    found = [str(p.relative_to(tmp_path)) for p in keys.theme_files(tmp_path)]
+    found = [str(p.relative_to(tmp_path)) for p in fingerprints.theme_files(tmp_path)]
     assert found == ["templates/t.j2", "styles/a.css", "styles/b.css", "styles/sub/c.css"]
 
 
@@ -224,44 +226,44 @@ def test_files_digest_names_files_by_place_and_tolerates_missing_ones(tmp_path):
     (tmp_path / "b.txt").write_text("b", encoding="utf-8")
     outside = tmp_path.parent / "elsewhere.txt"
     both = [tmp_path / "a.txt", tmp_path / "b.txt"]
-    digests = keys.files_digest(both, tmp_path)
-    assert digests == keys.files_digest([*reversed(both), both[0]], tmp_path)
+    digests = fingerprints.files_digest(both, tmp_path)
+    assert digests == fingerprints.files_digest([*reversed(both), both[0]], tmp_path)
     assert [name for name, _ in digests] == ["a.txt", "b.txt"]
-    assert digests[0][1] == keys.file_digest(tmp_path / "a.txt") != digests[1][1]
-    assert sorted(keys.files_digest([tmp_path / "gone.txt", outside], tmp_path)) == [
+    assert digests[0][1] == fingerprints.file_digest(tmp_path / "a.txt") != digests[1][1]
+    assert sorted(fingerprints.files_digest([tmp_path / "gone.txt", outside], tmp_path)) == [
         (str(outside), ""),
         ("gone.txt", ""),
     ]
 
 
 def test_digest_is_stable_and_tells_parts_apart():
-    assert keys.digest({"b": 1, "a": [1, 2]}) == keys.digest({"a": [1, 2], "b": 1})
-    assert keys.digest("a", "b") != keys.digest("ab")
-    assert keys.digest(Path("x")) == keys.digest("x")
-    assert len(keys.digest()) == 64
+    assert fingerprints.digest({"b": 1, "a": [1, 2]}) == fingerprints.digest({"a": [1, 2], "b": 1})
+    assert fingerprints.digest("a", "b") != fingerprints.digest("ab")
+    assert fingerprints.digest(Path("x")) == fingerprints.digest("x")
+    assert len(fingerprints.digest()) == 64
 
 
 def test_keys_use_the_fonts_given_or_else_ask_fontconfig(monkeypatch):
-    monkeypatch.setattr(keys, "font_fingerprint", lambda: "asked")
-    assert keys.Keys().fonts == "asked"
-    assert keys.Keys("").fonts == ""
-    assert keys.Keys("given").fonts == "given"
+    monkeypatch.setattr(fingerprints, "font_fingerprint", lambda: "asked")
+    assert fingerprints.Keys().fonts == "asked"
+    assert fingerprints.Keys("").fonts == ""
+    assert fingerprints.Keys("given").fonts == "given"
 
 
 def test_a_projects_theme_is_hashed_once_per_build(keyed, monkeypatch):
     calls = []
-    real = keys.theme_files
-    monkeypatch.setattr(keys, "theme_files", lambda root: calls.append(root) or real(root))
-    built = keys.Keys("f")
+    real = fingerprints.theme_files
+    monkeypatch.setattr(fingerprints, "theme_files", lambda root: calls.append(root) or real(root))
+    built = fingerprints.Keys("f")
     first = built.theme(keyed.root)
     assert built.theme(keyed.root) == first
     assert calls == [keyed.root]
-    assert first == keys.files_digest(real(keyed.root), keyed.root)
+    assert first == fingerprints.files_digest(real(keyed.root), keyed.root)
 
 
 def _bundle_source(root: Path, roster: str | None):
-    from builder.bundles import BundleSource
-    from builder.models import Bundle
+    from builder.project.bundle import BundleSource
+    from builder.project.models import Bundle
 
     bundle = Bundle.model_validate(
         {"title": "Unit", "lessons": ["keyed"], **({"roster": roster} if roster else {})}
@@ -272,7 +274,7 @@ def _bundle_source(root: Path, roster: str | None):
 def test_packet_keys_follow_the_bundle_roster_theme_groups_and_options(keyed):
     (keyed.root / "lessons" / "roster.csv").write_text("name\nAda\n", encoding="utf-8")
     bundle = _bundle_source(keyed.root, "roster.csv")
-    built = keys.Keys("f")
+    built = fingerprints.Keys("f")
 
     def key(**changes) -> str:
         args = dict(bundle=bundle, group_keys=["g1"], key=True, slot="s")
@@ -280,7 +282,7 @@ def test_packet_keys_follow_the_bundle_roster_theme_groups_and_options(keyed):
 
     before = key()
     assert key() == before
-    assert keys.Keys("g").packets(bundle, ["g1"], True, "s") != before
+    assert fingerprints.Keys("g").packets(bundle, ["g1"], True, "s") != before
     assert key(group_keys=["g2"]) != before
     assert key(key=False) != before
     assert key(slot="t") != before
@@ -292,28 +294,30 @@ def test_packet_keys_follow_the_bundle_roster_theme_groups_and_options(keyed):
     assert key() != rostered
     edited = key()
     (keyed.root / "styles" / "extra.css").write_text("p { color: red }", encoding="utf-8")
-    assert keys.Keys("f").packets(bundle, ["g1"], True, "s") != edited
+    assert fingerprints.Keys("f").packets(bundle, ["g1"], True, "s") != edited
 
 
 def test_a_missing_roster_or_bundle_file_keys_as_empty():
-    assert keys._bundle_file(None) == ""
-    assert keys._bundle_file(Path("/nonexistent/unit.bundle.yaml")) == ""
+    assert fingerprints._bundle_file(None) == ""
+    assert fingerprints._bundle_file(Path("/nonexistent/unit.bundle.yaml")) == ""
 
 
 def test_slots_tell_outputs_apart_and_ignore_what_only_changes_their_content(keyed):
     slots = {
-        keys.group_slot(keyed()),
-        keys.group_slot(keyed(layout=Layout("a4", False))),
-        keys.group_slot(keyed(layout=Layout("letter", True))),
-        keys.group_slot(keyed(folder="unit")),
+        fingerprints.group_slot(keyed()),
+        fingerprints.group_slot(keyed(layout=Layout("a4", False))),
+        fingerprints.group_slot(keyed(layout=Layout("letter", True))),
+        fingerprints.group_slot(keyed(bundle="unit")),
     }
     assert len(slots) == 4
-    assert keys.group_slot(keyed(seed=5, versions=("A", "B"))) == keys.group_slot(keyed())
+    assert fingerprints.group_slot(keyed(seed=5, versions=("A", "B"))) == fingerprints.group_slot(
+        keyed()
+    )
     bundle = _bundle_source(keyed.root, None)
     packets = {
-        keys.packets_slot(bundle, "letter", False),
-        keys.packets_slot(bundle, "a4", False),
-        keys.packets_slot(bundle, "letter", True),
+        fingerprints.packets_slot(bundle, "letter", False),
+        fingerprints.packets_slot(bundle, "a4", False),
+        fingerprints.packets_slot(bundle, "letter", True),
     }
     assert len(packets) == 3 and not packets & slots
 
@@ -328,11 +332,11 @@ def test_with_fonts_keeps_renders_apart_per_installed_fonts():
         def put(key, data):
             store[key] = data
 
-    before = keys.WithFonts(Store, "fonts-1")
-    before.put("cover", b"laid out")
-    assert before.get("cover") == b"laid out"
-    assert keys.WithFonts(Store, "fonts-2").get("cover") is None
-    assert "cover" not in store
+    before = fingerprints.WithFonts(Store, "fonts-1")
+    before.put(("cover",), b"laid out")
+    assert before.get(("cover",)) == b"laid out"
+    assert fingerprints.WithFonts(Store, "fonts-2").get(("cover",)) is None
+    assert "cover" not in store and ("cover",) not in store
 
 
 def test_font_fingerprint_notices_fonts_added_changed_or_removed(tmp_path, monkeypatch):
@@ -340,24 +344,24 @@ def test_font_fingerprint_notices_fonts_added_changed_or_removed(tmp_path, monke
     conf.write_text("<fontconfig/>", encoding="utf-8")
     (fonts / "truetype").mkdir(parents=True)
     (fonts / "truetype" / "a.ttf").write_bytes(b"a" * 10)
-    monkeypatch.setattr(keys, "_fontconfig_paths", lambda: ([str(conf)], [str(fonts)]))
-    seen = [keys.font_fingerprint()]
-    assert keys.font_fingerprint() == seen[0]
+    monkeypatch.setattr(fingerprints, "_fontconfig_paths", lambda: ([str(conf)], [str(fonts)]))
+    seen = [fingerprints.font_fingerprint()]
+    assert fingerprints.font_fingerprint() == seen[0]
     (fonts / ".uuid").write_text("cache", encoding="utf-8")
     (fonts / ".cache").mkdir()
     (fonts / ".cache" / "x").write_text("cache", encoding="utf-8")
-    assert keys.font_fingerprint() == seen[0]  # fontconfig's own files are not fonts
+    assert fingerprints.font_fingerprint() == seen[0]  # fontconfig's own files are not fonts
     (fonts / "truetype" / "b.ttf").write_bytes(b"b" * 10)
-    seen.append(keys.font_fingerprint())
+    seen.append(fingerprints.font_fingerprint())
     (fonts / "truetype" / "b.ttf").write_bytes(b"b" * 11)
-    seen.append(keys.font_fingerprint())
+    seen.append(fingerprints.font_fingerprint())
     os.utime(fonts / "truetype" / "b.ttf", ns=(1, 1))
-    seen.append(keys.font_fingerprint())
+    seen.append(fingerprints.font_fingerprint())
     conf.write_text("<fontconfig><dir>/x</dir></fontconfig>", encoding="utf-8")
-    seen.append(keys.font_fingerprint())
+    seen.append(fingerprints.font_fingerprint())
     (fonts / "truetype" / "b.ttf").unlink()
     (fonts / "truetype" / "b.ttf").symlink_to(tmp_path / "nowhere.ttf")  # a dangling link
-    seen.append(keys.font_fingerprint())
+    seen.append(fingerprints.font_fingerprint())
     assert len(set(seen)) == len(seen)
 
 
@@ -366,18 +370,18 @@ def test_font_fingerprint_names_fonts_relative_to_their_folder(tmp_path, monkeyp
         (home / "fonts").mkdir(parents=True)
         (home / "fonts" / "a.ttf").write_bytes(b"a")
         os.utime(home / "fonts" / "a.ttf", ns=(5, 5))
-        monkeypatch.setattr(keys, "_fontconfig_paths", lambda: ([], [str(home / "fonts")]))
-        return keys.font_fingerprint()
+        monkeypatch.setattr(fingerprints, "_fontconfig_paths", lambda: ([], [str(home / "fonts")]))
+        return fingerprints.font_fingerprint()
 
     assert fingerprint(tmp_path / "one") != fingerprint(tmp_path / "two")  # folder named
-    monkeypatch.setattr(keys, "_fontconfig_paths", lambda: None)
-    assert keys.font_fingerprint() == ""
+    monkeypatch.setattr(fingerprints, "_fontconfig_paths", lambda: None)
+    assert fingerprints.font_fingerprint() == ""
 
 
 def test_fontconfig_is_asked_for_its_files_and_folders():
     import ctypes.util
 
-    found = keys._fontconfig_paths()
+    found = fingerprints._fontconfig_paths()
     if found is None and ctypes.util.find_library("fontconfig") is None:
         pytest.skip("no fontconfig on this computer")
     config_files, font_folders = found
@@ -438,11 +442,11 @@ def test_inline_drops_the_single_paragraph_but_keeps_several():
     ],
 )
 def test_link_target_keeps_only_web_mail_and_in_page_links(href, target):
-    assert text.link_target(href) == target
+    assert syntax.link_target(href) == target
 
 
 def test_refused_links_are_listed_in_order_with_the_tag_and_href_as_written():
-    found = text.refused_links(
+    found = syntax.refused_links(
         "[a](notes.txt) [b](https://x) <a href='y.txt'>c</a> <a title=t href=z.txt>e</a>"
         ' <a name="n">d</a> <area href="q.txt"> <a href="#">f</a>'
     )
@@ -452,7 +456,7 @@ def test_refused_links_are_listed_in_order_with_the_tag_and_href_as_written():
         ("z.txt", "<a title=t href=z.txt>", "z.txt"),
         ("#", '<a href="#">', "#"),
     ]
-    assert text.refused_links("[a](https://x) and [b](mailto:a@b.c)") == []
+    assert syntax.refused_links("[a](https://x) and [b](mailto:a@b.c)") == []
 
 
 def test_refused_links_print_as_their_words_and_kept_ones_stay():
@@ -503,7 +507,7 @@ def test_a_glossary_term_matches_whole_words_any_case_plural_and_spacing(term, b
     assert hits == [True]
     assert f'<span class="glossed">{found}</span>' in str(marked)
     assert str(marked).count("glossed") == 1
-    assert text.term_pattern(term).search(body)[1] == found
+    assert syntax.term_pattern(term).search(body)[1] == found
 
 
 def test_a_term_found_nowhere_leaves_the_text_unchanged():
@@ -1175,7 +1179,7 @@ LINKS_FILE = (
 def test_each_refused_link_is_reported_where_it_is_written(write_lesson):
     _, problems = load_lesson(write_lesson("les", LINKS_LESSON, {"a.md": LINKS_FILE}))
     assert all(p.severity == "warning" for p in problems)
-    assert all(p.message.endswith(": " + validate.LINKS_ALLOWED) for p in problems)
+    assert all(p.message.endswith(": " + rules.LINKS_ALLOWED) for p in problems)
     found = [(p.path.name, p.line, p.col, p.message.split("' prints")[0]) for p in problems]
     assert found == [
         ("a.md", 3, 9, "the link to 'same.txt"),
@@ -1192,32 +1196,32 @@ def test_each_refused_link_is_reported_where_it_is_written(write_lesson):
 
 
 def test_show_target_keeps_targets_up_to_60_characters_whole():
-    assert validate._show_target("y" * 60) == "y" * 60
-    assert validate._show_target("y" * 61) == "y" * 57 + "..."
-    assert validate._show_target("a\tb\x7fc\x1f") == "a\\x09b\\x7fc\\x1f"
+    assert rules._show_target("y" * 60) == "y" * 60
+    assert rules._show_target("y" * 61) == "y" * 57 + "..."
+    assert rules._show_target("a\tb\x7fc\x1f") == "a\\x09b\\x7fc\\x1f"
 
 
 def test_line_col_counts_from_one():
-    assert validate._line_col("ab\ncd", 0) == (1, 1)
-    assert validate._line_col("ab\ncd", 1) == (1, 2)
-    assert validate._line_col("ab\ncd", 3) == (2, 1)
-    assert validate._line_col("ab\ncd\nef", 7) == (3, 2)
+    assert rules._line_col("ab\ncd", 0) == (1, 1)
+    assert rules._line_col("ab\ncd", 1) == (1, 2)
+    assert rules._line_col("ab\ncd", 3) == (2, 1)
+    assert rules._line_col("ab\ncd\nef", 7) == (3, 2)
 
 
 def test_the_code_fingerprint_hashes_the_theme_the_build_uses():
-    from builder.theme import builtin_dir
+    from builder.project.files import builtin_dir, builtin_theme_root
 
-    root = keys.builtin_theme_root()
+    root = builtin_theme_root()
     assert root / "templates" == builtin_dir("templates")
     assert root / "styles" == builtin_dir("styles")
-    assert keys.theme_files(root)
+    assert fingerprints.theme_files(root)
 
 
 def test_new_code_or_libraries_change_every_key(keyed, monkeypatch):
     bundle = _bundle_source(keyed.root, None)
-    before = (_key(keyed()), keys.Keys("f").packets(bundle, ["g"], True, "s"))
-    monkeypatch.setattr(keys, "code_fingerprint", lambda: "lessonpack 2.0")
-    after = (_key(keyed()), keys.Keys("f").packets(bundle, ["g"], True, "s"))
+    before = (_key(keyed()), fingerprints.Keys("f").packets(bundle, ["g"], True, "s"))
+    monkeypatch.setattr(fingerprints, "code_fingerprint", lambda: "lessonpack 2.0")
+    after = (_key(keyed()), fingerprints.Keys("f").packets(bundle, ["g"], True, "s"))
     assert after[0] != before[0] and after[1] != before[1]
 
 
@@ -1249,16 +1253,16 @@ def test_font_fingerprint_notices_a_renamed_font_but_not_the_current_folder(tmp_
     fonts = tmp_path / "fonts"
     fonts.mkdir()
     (fonts / "a.ttf").write_bytes(b"a")
-    monkeypatch.setattr(keys, "_fontconfig_paths", lambda: ([], [str(fonts)]))
-    before = keys.font_fingerprint()
+    monkeypatch.setattr(fingerprints, "_fontconfig_paths", lambda: ([], [str(fonts)]))
+    before = fingerprints.font_fingerprint()
     monkeypatch.chdir(fonts)
-    assert keys.font_fingerprint() == before
+    assert fingerprints.font_fingerprint() == before
     (fonts / "a.ttf").rename(fonts / "b.ttf")  # same size and time, another font
-    assert keys.font_fingerprint() != before
+    assert fingerprints.font_fingerprint() != before
 
 
 def test_line_col_counts_lines_from_a_leading_newline():
-    assert validate._line_col("\nab", 2) == (2, 2)
+    assert rules._line_col("\nab", 2) == (2, 2)
 
 
 def test_an_image_of_exactly_20_mb_is_not_too_large(check, tmp_path):

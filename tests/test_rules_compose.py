@@ -13,12 +13,12 @@ import re
 import pytest
 
 from builder import load_lesson
-from builder.assemble import assemble, needs_measuring
-from builder.dates import HistDate
+from builder.compose.assemble import assemble, needs_measuring
+from builder.compose.line_numbers import LineMap
+from builder.compose.timeline import timeline_view
 from builder.letters import letter, letter_index
-from builder.line_numbers import LineMap
-from builder.models import Timeline
-from builder.timeline import timeline_view
+from builder.project.dates import HistDate
+from builder.project.models import Timeline
 
 # ---- dates -------------------------------------------------------------------------
 
@@ -232,8 +232,8 @@ def test_a_long_timeline_is_drawn_in_consecutive_parts_with_numbered_titles():
 
 @pytest.mark.parametrize("count", [20, 60])
 def test_a_long_timeline_uses_as_few_parts_as_fit(count):
-    from builder.timeline import DRAWING_WIDTH_IN, MAX_DRAWING_PT
-    from builder.timeline_svg import TimelineEvent, layout_timeline
+    from builder.compose.timeline import DRAWING_WIDTH_IN, MAX_DRAWING_PT
+    from builder.compose.timeline_svg import TimelineEvent, layout_timeline
 
     events = [{"date": str(1800 + i), "label": f"Event {i}"} for i in range(count)]
     view = timeline_view(_timeline("fill", events), random.Random(1))

@@ -14,12 +14,13 @@ import pydantic
 import pytest
 import yaml
 
-from builder import yamlfile
-from builder.dates import HistDate
-from builder.load import load_lesson, problems_from_validation, project_root
-from builder.models import Bundle, BundleLesson, Event, Reading, TimelineOverride
-from builder.yaml_messages import explain
-from builder.yamlfile import MAX_FILE_BYTES, read_yaml
+from builder.project import yamlfile
+from builder.project.dates import HistDate
+from builder.project.files import project_root
+from builder.project.lesson import load_lesson, problems_from_validation
+from builder.project.models import Bundle, BundleLesson, Event, Reading, TimelineOverride
+from builder.project.yaml_messages import explain
+from builder.project.yamlfile import MAX_FILE_BYTES, read_yaml
 
 
 def _read(tmp_path: Path, text: str | bytes):

@@ -136,7 +136,7 @@ def test_stylesheets_cannot_reach_the_network_or_outside_files(
 
 
 def test_fetcher_serves_data_urls_and_project_files_only(tmp_path):
-    from builder.render_pdf import ProjectURLFetcher, _RefusedURL
+    from builder.render.pdf import ProjectURLFetcher, _RefusedURL
 
     (tmp_path / "ok.css").write_text("p {}")
     fetcher = ProjectURLFetcher((tmp_path,))

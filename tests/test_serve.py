@@ -245,7 +245,7 @@ def test_requests_naming_another_host_are_refused(project, serve):
 
 
 def test_a_port_in_use_is_reported_plainly(project):
-    from builder.serve import run
+    from builder.preview.serve import run
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -14,7 +14,7 @@ import pytest
 from conftest import write_png
 from pypdf import PdfReader
 
-from builder.svg import InvalidSvg, clean_svg
+from builder.project.svg import InvalidSvg, clean_svg
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"

@@ -15,13 +15,13 @@ import weasyprint
 from markupsafe import escape
 from pypdf import PdfReader
 
-from builder.dates import HistDate
-from builder.timeline_svg import (
+from builder.compose.timeline_svg import (
     TimelineEvent,
     axis_position,
     layout_timeline,
     timeline_svg,
 )
+from builder.project.dates import HistDate
 
 WIDTH_IN = 6.7
 

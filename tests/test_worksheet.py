@@ -96,7 +96,7 @@ def test_order_shuffle_is_reproducible_and_depends_on_the_seed():
     from conftest import SAMPLE
 
     from builder import load_lesson
-    from builder.assemble import assemble
+    from builder.compose.assemble import assemble
 
     source, _ = load_lesson(SAMPLE)
 
@@ -116,7 +116,7 @@ def test_long_timeline_is_drawn_in_parts_that_fit_the_page(write_lesson, cli, tm
     key = pdf_text(tmp_path / "dist/long/long-key.pdf")
     assert "Event 59" in key
     from builder import load_lesson
-    from builder.assemble import assemble
+    from builder.compose.assemble import assemble
 
     source, _ = load_lesson(tmp_path / "lessons" / "long")
     view = assemble(source).timeline

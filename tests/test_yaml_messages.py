@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder import yamlfile
-from builder.yaml_messages import explain
+from builder.project import yamlfile
+from builder.project.yaml_messages import explain
 
 INDENTED = "this line is indented differently from the lines above it"
 TAB = "is indented with a tab; YAML needs spaces: replace the tab with spaces (two per level)"

@@ -22,8 +22,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from ..project.paper_names import DEFAULT_PAPER, PAPERS, paper_label
 from ..sandbox import Refused, checked_path
-from .builds import INDEX, PAPERS, Previews
+from .builds import INDEX, Previews
 from .catalog import Target
 from .present import browser_state, describe, shown_documents
 from .snapshots import Snapshot
@@ -110,7 +111,7 @@ def create_app(
             title=state["title"],
             target=target,
             paper=paper,
-            papers=PAPERS,
+            papers=[(name, paper_label(name)) for name in PAPERS],
             state=state,
             shown=shown,
             show=request.query_params.get("show", "both"),
@@ -207,7 +208,7 @@ def create_app(
     def _target(request: Request) -> tuple[Target | None, str]:
         kind, name = request.path_params["kind"], request.path_params["name"]
         target = previews.catalog.targets.get(f"{kind}/{name}")
-        default = target.paper if target else "letter"
+        default = target.paper if target else DEFAULT_PAPER
         paper = request.path_params.get("paper") or request.query_params.get("paper", default)
         return (target if paper in PAPERS else None), paper
 

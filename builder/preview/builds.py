@@ -25,7 +25,6 @@ from .worker import Worker
 
 log = logging.getLogger(__name__)
 
-PAPERS = ("letter", "a4")
 RENDER_WORKERS = 2  # the student sheet and the key at once
 INDEX = "index"  # the channel of the lesson list
 
@@ -62,7 +61,7 @@ class Previews:
 
     def close(self) -> None:
         if self._pool is not None:
-            from ..workers import stop_now
+            from ..output.workers import stop_now
 
             stop_now(self._pool)
 
@@ -189,7 +188,7 @@ def _project_wide(root: Path, path: Path) -> bool:
 
 
 def _rescan(paths: list[Path], previous: Catalog, changed: set[Path]) -> Catalog:
-    from ..theme import forget_environments
+    from ..render.theme import forget_environments
 
     theme = [root / folder for root in previous.roots for folder in ("templates", "styles")]
     if any(path.is_relative_to(folder) for path in changed for folder in theme):
@@ -198,7 +197,7 @@ def _rescan(paths: list[Path], previous: Catalog, changed: set[Path]) -> Catalog
 
 
 def _render_pool() -> Executor:
-    from ..workers import process_pool, warm_up
+    from ..output.workers import process_pool, warm_up
 
     pool = process_pool(RENDER_WORKERS)
     for _ in range(RENDER_WORKERS):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import Problem, errors_in
+from ..project.paper_names import DEFAULT_PAPER, PAPERS
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ class Target:
     summary: str  # "2 readings, 9 questions" or "bundle of 2 lessons"
     problems: tuple[Problem, ...] = ()  # loading errors (the build finds the rest)
     uses: tuple[Path, ...] = ()  # files and folders it is built from
-    paper: str = "letter"  # the paper a preview starts with: a bundle's own, else Letter
+    paper: str = DEFAULT_PAPER  # the paper a preview starts with: a bundle's own
 
     @property
     def key(self) -> str:
@@ -60,7 +61,7 @@ def scan(
 ) -> Catalog:
     """Find every lesson and bundle under `paths`. Lessons of `previous` that no path
     in `changed` touched are kept as they were instead of being loaded again."""
-    from ..discover import find_inputs
+    from ..project.discover import find_inputs
 
     changed = [Path(p) for p in changed]
     folders, bundle_files, problems = find_inputs(list(paths))
@@ -77,7 +78,8 @@ def scan(
 
 
 def _lesson(folder: Path) -> Target:
-    from ..load import load_lesson, project_root
+    from ..project.files import project_root
+    from ..project.lesson import load_lesson
 
     source, problems = load_lesson(folder)
     errors = tuple(errors_in(problems))
@@ -105,20 +107,20 @@ def _lesson(folder: Path) -> Target:
 
 
 def _bundle(path: Path) -> Target:
-    from ..bundles import bundle_name
-    from ..yamlfile import read_yaml
+    from ..project.files import bundle_name, project_root
+    from ..project.yamlfile import read_yaml
 
     data, _, problems = read_yaml(path, [path.parent])
     data = data if isinstance(data, dict) else {}
     folder = path.parent
-    root = folder.parent if folder.name == "lessons" else folder
+    root = project_root(path)
     entries = data.get("lessons") if isinstance(data.get("lessons"), list) else []
     names = [e.get("lesson") if isinstance(e, dict) else e for e in entries]
     lesson_folders = tuple(folder / n for n in names if isinstance(n, str) and n)
     roster = data.get("roster")
     uses = (path, *lesson_folders, *([folder / roster] if isinstance(roster, str) else []))
     title = data.get("title") if isinstance(data.get("title"), str) else bundle_name(path)
-    paper = data.get("paper") if data.get("paper") in ("letter", "a4") else "letter"
+    paper = data.get("paper") if data.get("paper") in PAPERS else DEFAULT_PAPER
     return Target(
         "bundle",
         bundle_name(path),

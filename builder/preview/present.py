@@ -44,7 +44,7 @@ def _context(problem: Problem, root: Path | None) -> list[dict]:
     """The numbered lines around the problem, read through the sandbox check."""
     if problem.line is None or root is None or problem.path.suffix.lower() not in QUOTED:
         return []
-    from ..theme import builtin_roots
+    from ..render.theme import builtin_roots
 
     try:
         text = read_text_checked(problem.path, [root, *builtin_roots()], MAX_QUOTED_BYTES)

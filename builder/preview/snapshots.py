@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import LessonError, Problem, errors_in
+from ..output.outputs import Sheet, Variant
+from ..render.paper import paper_size
 from .catalog import Target
 from .pages import PageImages
 
 log = logging.getLogger(__name__)
-
-PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}  # points
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def build_snapshot(
 ) -> Snapshot:
     """Build one lesson or bundle with the public pipeline (runs in the worker thread),
     rendering on `executor` (default: in this thread)."""
-    from ..pipeline import BuildOptions, build
+    from ..output.pipeline import BuildOptions, build
 
     started = time.perf_counter()
     options = BuildOptions(out_dir=out_dir, paper=paper, jobs=1, html=target.kind == "lesson")
@@ -84,7 +84,7 @@ def build_snapshot(
         return _failed(target, previous, [problem], time.perf_counter() - started)
     seconds = time.perf_counter() - started
     log.info("built %s (%s) in %.1f s", target.name, paper, seconds)
-    documents, web = _collect(result.outputs, target, out_dir, paper, images)
+    documents, web = _collect(result.outputs, target, out_dir, images)
     title = result.lessons[0].lesson.title if result.lessons else target.title
     if result.bundles:
         title = result.bundles[0].bundle.title or title
@@ -103,7 +103,7 @@ def _count_errors(problems: list[Problem]) -> str:
     return f"{count} error{'s' if count != 1 else ''}"
 
 
-def _collect(outputs, target: Target, out_dir: Path, paper: str, images: PageImages):
+def _collect(outputs, target: Target, out_dir: Path, images: PageImages):
     """The build's own files for this target (not the single lessons of a bundle): PDFs
     read into memory, --html files by their name beside the page."""
     from ..sandbox import checked_path
@@ -113,23 +113,23 @@ def _collect(outputs, target: Target, out_dir: Path, paper: str, images: PageIma
     for output in outputs:
         if not output.path.is_relative_to(folder):
             continue
-        relative = output.path.relative_to(folder).as_posix()
         if output.path.suffix != ".pdf":
-            web[relative] = output.path
+            web[output.path.relative_to(folder).as_posix()] = output.path
             continue
-        if output.path.parent != folder or not output.path.stem.startswith(f"{target.name}-"):
+        made = output.made
+        if made is None or made.owner != target.name or made.lesson:
             continue  # a bundle's lessons/ folder
         data = checked_path(output.path, [out_dir]).read_bytes()
-        name = output.path.stem[len(target.name) + 1 :]
+        size = paper_size(made.paper)
         documents.append(
             PreviewDocument(
-                name=name,
-                label=label(name),
-                variant=_variant(name),
+                name=made.variant.stem,
+                label=made.variant.label,
+                variant=_variant(made.variant),
                 filename=output.path.name,
                 digest=images.add(data),
                 pages=output.pages or 0,
-                size=PAGE_SIZES[paper],
+                size=(size.width, size.height),
             )
         )
     order = {"student": 0, "key": 1, "other": 2}
@@ -137,22 +137,8 @@ def _collect(outputs, target: Target, out_dir: Path, paper: str, images: PageIma
     return documents, web
 
 
-def label(name: str) -> str:
-    """What a document is, in words: student-large-A is "Student sheet, large print,
-    version A"."""
-    first, *rest = name.split("-")
-    words = {
-        "student": "Student sheet",
-        "key": "Answer key",
-        "keys": "Answer keys, every version",
-        "roster": "Roster packets",
-    }
-    parts = [words.get(first, first)]
-    for part in rest:
-        parts.append("large print" if part == "large" else f"version {part}")
-    return ", ".join(parts)
-
-
-def _variant(name: str) -> str:
-    first = name.split("-")[0]
-    return "key" if first in ("key", "keys") else "student" if first == "student" else "other"
+def _variant(variant: Variant) -> str:
+    """How the page groups a document: with the student sheets, the keys, or neither."""
+    if variant.show_answers:
+        return "key"
+    return "student" if variant.sheet == Sheet.STUDENT else "other"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from watchfiles import DefaultFilter, awatch
 
+from ..project.files import project_of_folder
 from .builds import Previews
 
 log = logging.getLogger(__name__)
@@ -33,10 +34,9 @@ def plan(previews: Previews) -> tuple[list[Path], list[Path]]:
     for path in previews.paths:
         path = path.resolve()
         folder = path if path.is_dir() else path.parent
-        if (folder / "lessons").is_dir():
-            roots.add(folder)
-        elif folder.name == "lessons":
-            roots.add(folder.parent)
+        project = project_of_folder(folder)
+        if project is not None:
+            roots.add(project)
         else:
             deep.add(folder)
     for root in roots:

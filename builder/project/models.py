@@ -1,0 +1,173 @@
+"""Typed lesson models: what a teacher may write in `lesson.yaml`, and nothing else.
+
+Pydantic checks shapes, types and limits (SPEC §2); `extra="forbid"` turns a typo'd
+field into an error that lesson.py enriches with a "did you mean" suggestion. Every
+scalar arrives as text (yamlfile.py does no type guessing), so numbers, booleans
+and dates are converted here by rules we control.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from .dates import HistDate
+from .paper_names import Paper
+
+MAX_QUESTIONS = 500
+MAX_READINGS = 50
+MAX_EVENTS = 200
+MAX_LINES = 30
+
+
+def _strict_bool(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ValueError(f"'{value}' is not a yes/no value lessonpack accepts: use true or false")
+
+
+def _hist_date(value: object) -> HistDate:
+    if isinstance(value, HistDate):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a date must be written as text such as 1962-10-22")
+    return HistDate.parse(value)
+
+
+Bool = Annotated[bool, BeforeValidator(_strict_bool)]
+Date = Annotated[HistDate, BeforeValidator(_hist_date)]
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class GlossaryEntry(Model):
+    term: Text
+    meaning: Text
+
+
+class Image(Model):
+    file: Text  # relative to lesson.yaml, inside the project
+    alt: Text  # what a screen reader says; required, the PDFs are tagged
+    caption: Text | None = None
+    credit: Text | None = None
+
+
+class Reading(Model):
+    id: Id
+    title: Text | None = None
+    source: Text | None = None
+    headnote: Text | None = None
+    focus_question: Text | None = None
+    file: Text | None = None
+    text: Text | None = None
+    original: Text | None = None  # the unmodified excerpt (Markdown) ...
+    original_file: Text | None = None  # ... or a file holding it
+    show_original: Bool = False
+    line_numbers: Bool = False
+    images: Annotated[list[Image], Field(max_length=20)] = []
+    glossary: list[GlossaryEntry] = []
+
+
+QuestionKind = Literal["short", "long", "choice", "truefalse"]
+
+
+class RubricLevel(Model):
+    points: Annotated[int, Field(ge=0, le=1000)]
+    label: Text | None = None  # e.g. "Thorough"
+    descriptor: Text
+
+
+class Question(Model):
+    id: Id | None = None
+    reading: Id | None = None
+    prompt: Text
+    kind: QuestionKind = "short"
+    lines: Annotated[int, Field(ge=0, le=MAX_LINES)] | None = None
+    points: Annotated[int, Field(ge=0, le=1000)] | None = None
+    choices: Annotated[list[Text], Field(min_length=2, max_length=8)] | None = None
+    answer: Text | list[Text] | None = None
+    rubric: Annotated[list[RubricLevel], Field(min_length=1, max_length=8)] | None = None
+    group: Text | None = None  # a heading printed when the group changes
+    tier: Literal["core", "extension"] | None = None  # a bundle may keep only some tiers
+
+
+class Event(Model):
+    date: Date
+    label: Text
+    text: Text | None = None
+
+
+class Timeline(Model):
+    title: Text | None = None
+    instructions: Text | None = None
+    mode: Literal["order", "fill", "match"] = "order"
+    events: Annotated[list[Event], Field(min_length=2, max_length=MAX_EVENTS)]
+
+
+class Lesson(Model):
+    title: Text
+    subtitle: Text | None = None
+    subject: Text | None = None
+    grade: Text | None = None
+    duration: Text | None = None
+    language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")] = "en"
+    central_question: Text | None = None
+    objectives: list[Text] = []
+    readings: Annotated[list[Reading], Field(max_length=MAX_READINGS)] = []
+    questions: Annotated[list[Question], Field(max_length=MAX_QUESTIONS)] = []
+    timeline: Timeline | None = None
+
+
+# --- bundles: a packet of lessons for one class (SPEC §2) ------------------------------
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+Tier = Literal["core", "extension"]
+
+
+def _false_or_mapping(value: object) -> object:
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+def _slug_or_mapping(value: object) -> object:
+    return {"lesson": value} if isinstance(value, str) else value
+
+
+class TimelineOverride(Model):
+    mode: Literal["order", "fill", "match"]
+
+
+class BundleLesson(Model):
+    lesson: Slug
+    questions: Annotated[list[Id], Field(min_length=1)] | None = None  # a subset, in order
+    readings: list[Id] | None = None  # a subset
+    timeline: Annotated[TimelineOverride | bool, BeforeValidator(_false_or_mapping)] = True
+    tiers: Annotated[list[Tier], Field(min_length=1)] | None = None
+
+
+class Bundle(Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    title: Text
+    class_name: Annotated[Text | None, Field(alias="class")] = None
+    teacher: Text | None = None
+    date: Date | None = None
+    paper: Paper | None = None
+    duplex: Bool = False
+    cover: Bool | None = None  # default: a cover when the bundle has 2+ lessons
+    versions: Annotated[int, Field(ge=1, le=26)] = 1
+    seed: int = 1
+    large_print: Bool = False
+    roster: Text | None = None
+    lessons: Annotated[
+        list[Annotated[BundleLesson, BeforeValidator(_slug_or_mapping)]],
+        Field(min_length=1, max_length=60),
+    ]
