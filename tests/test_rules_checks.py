@@ -1,7 +1,8 @@
 """Fast unit tests of the checks on lessons and their files: the sandbox every read goes
 through, the build cache's keys, the cross-field validation and the Markdown sanitizer.
 No PDF is rendered, so the mutation-testing run (pyproject.toml [tool.mutmut]) can afford
-to run them for every mutant of builder/sandbox.py, keys.py, rules.py and text.py."""
+to run them for every mutant of builder/sandbox.py, keys.py, rules.py, text_rules.py and
+text.py."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from conftest import write_png
 from builder.compose import text
 from builder.output import fingerprints
 from builder.output.plan import Group, Layout
-from builder.project import rules, syntax
+from builder.project import syntax, text_rules
 from builder.project.lesson import load_lesson
 from builder.project.rules import choice_index
 from builder.sandbox import Refused, checked_path, read_text_checked
@@ -1179,7 +1180,7 @@ LINKS_FILE = (
 def test_each_refused_link_is_reported_where_it_is_written(write_lesson):
     _, problems = load_lesson(write_lesson("les", LINKS_LESSON, {"a.md": LINKS_FILE}))
     assert all(p.severity == "warning" for p in problems)
-    assert all(p.message.endswith(": " + rules.LINKS_ALLOWED) for p in problems)
+    assert all(p.message.endswith(": " + text_rules.LINKS_ALLOWED) for p in problems)
     found = [(p.path.name, p.line, p.col, p.message.split("' prints")[0]) for p in problems]
     assert found == [
         ("a.md", 3, 9, "the link to 'same.txt"),
@@ -1196,16 +1197,16 @@ def test_each_refused_link_is_reported_where_it_is_written(write_lesson):
 
 
 def test_show_target_keeps_targets_up_to_60_characters_whole():
-    assert rules._show_target("y" * 60) == "y" * 60
-    assert rules._show_target("y" * 61) == "y" * 57 + "..."
-    assert rules._show_target("a\tb\x7fc\x1f") == "a\\x09b\\x7fc\\x1f"
+    assert text_rules._show_target("y" * 60) == "y" * 60
+    assert text_rules._show_target("y" * 61) == "y" * 57 + "..."
+    assert text_rules._show_target("a\tb\x7fc\x1f") == "a\\x09b\\x7fc\\x1f"
 
 
 def test_line_col_counts_from_one():
-    assert rules._line_col("ab\ncd", 0) == (1, 1)
-    assert rules._line_col("ab\ncd", 1) == (1, 2)
-    assert rules._line_col("ab\ncd", 3) == (2, 1)
-    assert rules._line_col("ab\ncd\nef", 7) == (3, 2)
+    assert text_rules._line_col("ab\ncd", 0) == (1, 1)
+    assert text_rules._line_col("ab\ncd", 1) == (1, 2)
+    assert text_rules._line_col("ab\ncd", 3) == (2, 1)
+    assert text_rules._line_col("ab\ncd\nef", 7) == (3, 2)
 
 
 def test_the_code_fingerprint_hashes_the_theme_the_build_uses():
@@ -1262,7 +1263,7 @@ def test_font_fingerprint_notices_a_renamed_font_but_not_the_current_folder(tmp_
 
 
 def test_line_col_counts_lines_from_a_leading_newline():
-    assert rules._line_col("\nab", 2) == (2, 2)
+    assert text_rules._line_col("\nab", 2) == (2, 2)
 
 
 def test_an_image_of_exactly_20_mb_is_not_too_large(check, tmp_path):
