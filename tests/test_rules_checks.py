@@ -1,8 +1,8 @@
 """Fast unit tests of the checks on lessons and their files: the sandbox every read goes
 through, the build cache's keys, the cross-field validation and the Markdown sanitizer.
 No PDF is rendered, so the mutation-testing run (pyproject.toml [tool.mutmut]) can afford
-to run them for every mutant of builder/sandbox.py, keys.py, rules.py, text_rules.py and
-text.py."""
+to run them for every mutant of builder/sandbox.py, output/fingerprints.py,
+project/rules.py, project/text_rules.py and compose/text.py."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ object, form, link, meta or event handlers). A link survives only when it goes t
 web (http, https), to e-mail (mailto) or to a place in the same page (#name): WeasyPrint
 would resolve any other target, even a harmless-looking `notes.txt`, against the lesson
 folder into a clickable `file:` link, so such a link is unwrapped to its text (SPEC §6)
-and project/rules.py warns about it (project/syntax.py holds the rule).
+and project/text_rules.py warns about it (project/syntax.py holds the rule).
 Lesson text is never compiled as a Jinja template; it enters the page as data.
 """
 

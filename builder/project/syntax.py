@@ -1,5 +1,5 @@
 """The marks lesson text may carry, and the link rule: the syntax the lesson format
-defines (SPEC §2), in one place for the rules that check a lesson (rules.py) and the
+defines (SPEC §2), in one place for the rules that check a lesson (rules.py, text_rules.py) and the
 code that prints it (compose/text.py).
 
 - `{#name}` in a reading marks the word after it; `{line:name}` elsewhere prints the
@@ -86,7 +86,7 @@ class _LinkFinder(HTMLParser):
 
 def refused_links(markdown_text: str) -> list[RefusedLink]:
     """The links in a Markdown text that `block` and `inline` print as plain text, in
-    order, for project/rules.py to warn about (nothing here decides what is printed)."""
+    order, for project/text_rules.py to warn about (nothing here decides what is printed)."""
     converter = markdown_converter()
     converter.reset()
     finder = _LinkFinder()
