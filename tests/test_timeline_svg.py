@@ -15,12 +15,9 @@ import weasyprint
 from markupsafe import escape
 from pypdf import PdfReader
 
-from builder.compose.timeline_svg import (
-    TimelineEvent,
-    axis_position,
-    layout_timeline,
-    timeline_svg,
-)
+from builder.compose.timeline_axis import axis_position
+from builder.compose.timeline_layout import TimelineEvent, layout_timeline
+from builder.compose.timeline_svg import timeline_svg
 from builder.project.dates import HistDate
 
 WIDTH_IN = 6.7

@@ -57,7 +57,8 @@ def _event(key: str, event) -> EventView:
 def _drawings(
     timeline: Timeline, chronological: list, events: list[EventView], title: str, large_print: bool
 ) -> tuple[list[Markup], list[Markup]]:
-    from .timeline_svg import TimelineEvent, timeline_svg
+    from .timeline_layout import TimelineEvent
+    from .timeline_svg import timeline_svg
 
     number = {(e.label, e.date): e.key for e in events}
     placed = [TimelineEvent(e.date, e.label, number[(e.label, str(e.date))]) for e in chronological]
@@ -81,7 +82,7 @@ def _drawings(
 def _parts(events: list, large_print: bool) -> list[list]:
     """Split a timeline too tall for one page into consecutive parts that each fit (more
     of them in large print, whose labels take more lines)."""
-    from .timeline_svg import layout_timeline
+    from .timeline_layout import layout_timeline
 
     count = 1
     while True:
