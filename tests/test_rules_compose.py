@@ -233,7 +233,7 @@ def test_a_long_timeline_is_drawn_in_consecutive_parts_with_numbered_titles():
 @pytest.mark.parametrize("count", [20, 60])
 def test_a_long_timeline_uses_as_few_parts_as_fit(count):
     from builder.compose.timeline import DRAWING_WIDTH_IN, MAX_DRAWING_PT
-    from builder.compose.timeline_svg import TimelineEvent, layout_timeline
+    from builder.compose.timeline_layout import TimelineEvent, layout_timeline
 
     events = [{"date": str(1800 + i), "label": f"Event {i}"} for i in range(count)]
     view = timeline_view(_timeline("fill", events), random.Random(1))

@@ -31,9 +31,6 @@ from .timeline_layout import (
     plan_timeline,
 )
 
-# Re-exported only because tests/test_rules_compose.py still imports it from here.
-from .timeline_layout import layout_timeline as layout_timeline
-
 OVERHANG = 6.0  # the axis runs on a little past its first and last ticks
 DOT_R = 2.6
 ELBOW = 14.0  # leaders run level this far right of the axis, then slant to their label
