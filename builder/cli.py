@@ -227,43 +227,31 @@ def list_lessons(paths: Paths = None):
 
     Example: lessonpack list
     """
+    from .project.catalog import describe_found
     from .project.discover import find_inputs
-    from .project.files import bundle_name
-    from .project.lesson import load_lesson
-    from .project.yamlfile import read_yaml
 
     folders, bundle_files, problems = _run(lambda: find_inputs(_paths(paths)))
     _print_problems(problems)
-    for folder in folders:
-        source, lesson_problems = load_lesson(folder)
-        if source is None:
-            count = len(errors_in(lesson_problems))
-            typer.echo(
-                f"{folder.name}  INVALID ({count} problem{'s' if count != 1 else ''}; "
-                f"run lessonpack check {display_path(folder)})"
+    for item in describe_found(folders, bundle_files):  # each line as soon as it is read
+        counts, where = item.counts, display_path(item.path)
+        if item.kind == "bundle" and not item.readable:
+            line = f"{item.name}  INVALID bundle (run lessonpack check {where})"
+        elif item.kind == "bundle":
+            lessons = f"{counts.lessons} lesson{'s' if counts.lessons != 1 else ''}"
+            line = f"{item.name}  {item.title}  (bundle of {lessons})"
+        elif not item.readable:
+            errors = len(item.errors)
+            line = (
+                f"{item.name}  INVALID ({errors} problem{'s' if errors != 1 else ''}; "
+                f"run lessonpack check {where})"
             )
-            continue
-        lesson = source.lesson
-        events = len(lesson.timeline.events) if lesson.timeline else 0
-        typer.echo(
-            f"{source.slug}  {lesson.title}  ({len(lesson.readings)} readings, "
-            f"{len(lesson.questions)} questions, {events} timeline events)"
-        )
-    for path in bundle_files:
-        data, _, yaml_problems = read_yaml(path, [path.parent])
-        title = data.get("title") if isinstance(data, dict) else None
-        lessons = data.get("lessons") if isinstance(data, dict) else None
-        if yaml_problems or not isinstance(lessons, list):
-            typer.echo(
-                f"{bundle_name(path)}  INVALID bundle (run lessonpack check {display_path(path)})"
+        else:
+            line = (
+                f"{item.name}  {item.title}  ({counts.readings} readings, {counts.questions} "
+                f"questions, {counts.timeline_events or 0} timeline events)"
             )
-            continue
-        count = len(lessons)
-        typer.echo(
-            f"{bundle_name(path)}  {title}  (bundle of {count} lesson{'s' if count != 1 else ''})"
-        )
-    folders = folders or bundle_files
-    if not folders:
+        typer.echo(line)
+    if not folders and not bundle_files:
         raise typer.Exit(1)
 
 

@@ -155,6 +155,29 @@ def test_list_shows_titles_counts_and_invalid_lessons(project, cli):
     assert "broken  INVALID (2 problems" in result.stdout
 
 
+def test_list_and_the_preview_agree_about_titles_and_lesson_counts(small_project, cli):
+    """A bundle with no title, or naming a lesson that is not there, reads the same in
+    `lessonpack list` as on the preview's index: both come from the project catalog."""
+    from builder.preview.catalog import scan
+
+    lessons = small_project / "lessons"
+    (lessons / "untitled.bundle.yaml").write_text(f"lessons: [{SMALL_SLUG}, no-such-lesson]\n")
+    (lessons / "week-3.bundle.yaml").write_text(
+        f"title: Week 3\nlessons:\n  - lesson: {SMALL_SLUG}\n  - Bad Name\n  - {{}}\n"
+    )
+    result = cli("list")
+    assert result.exit_code == 0, result.output
+    printed = result.stdout.splitlines()
+    assert "untitled  untitled  (bundle of 2 lessons)" in printed
+    assert "week-3  Week 3  (bundle of 3 lessons)" in printed
+    catalog = scan([lessons])
+    assert [t.name for t in catalog.bundles()] == ["untitled", "week-3"]
+    for target in catalog.bundles():
+        assert f"{target.name}  {target.title}  ({target.summary})" in printed
+    (lesson,) = catalog.lessons()
+    assert any(line.startswith(f"{SMALL_SLUG}  {lesson.title}  (") for line in printed)
+
+
 def test_missing_path_is_a_usage_error(project, cli):
     result = cli("build", "no-such-folder")
     assert result.exit_code == 2

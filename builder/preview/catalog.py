@@ -2,8 +2,9 @@
 
 A target is one thing the preview can show: a lesson folder or a bundle file. Each
 knows the files and folders it is built from (`uses`), so a save rebuilds only the
-previews that change touched. Loading is the same as `lessonpack list` does: a lesson
-with errors is still listed, with its problems, so its page can show them.
+previews that change touched. Each target is the project catalog's description
+(project/catalog.py), the same one `lessonpack list` prints: a lesson with errors is
+still listed, with its problems, so its page can show them.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..errors import Problem, errors_in
-from ..project.paper_names import DEFAULT_PAPER, PAPERS
+from ..errors import Problem
+from ..project.catalog import Description, describe_bundle, describe_lesson
+from ..project.paper_names import DEFAULT_PAPER
 
 log = logging.getLogger(__name__)
 
@@ -69,69 +71,40 @@ def scan(
     catalog = Catalog(problems=problems)
     for folder in folders:
         old = kept.get(folder)
-        target = old if old and not any(old.touched_by(p) for p in changed) else _lesson(folder)
+        fresh = old is None or any(old.touched_by(p) for p in changed)
+        target = _target(describe_lesson(folder)) if fresh else old
         catalog.targets.setdefault(target.key, target)
     for bundle_file in bundle_files:
-        target = _bundle(bundle_file)
+        target = _target(describe_bundle(bundle_file))
         catalog.targets.setdefault(target.key, target)
     return catalog
 
 
-def _lesson(folder: Path) -> Target:
-    from ..project.files import project_root
-    from ..project.lesson import load_lesson
-
-    source, problems = load_lesson(folder)
-    errors = tuple(errors_in(problems))
-    if source is None:
-        return Target(
-            "lesson", folder.name, folder, project_root(folder), folder.name, "", errors, (folder,)
-        )
-    lesson = source.lesson
-    counts = [
-        _count(len(lesson.readings), "reading"),
-        _count(len(lesson.questions), "question"),
-    ]
-    if lesson.timeline:
-        counts.append(_count(len(lesson.timeline.events), "timeline event"))
+def _target(item: Description) -> Target:
+    """The preview's view of the project catalog's description: its summary line."""
     return Target(
-        "lesson",
-        source.slug,
-        folder,
-        source.root,
-        lesson.title,
-        ", ".join(counts),
-        errors,
-        (folder,),
+        item.kind,
+        item.name,
+        item.path,
+        item.root,
+        item.title,
+        _summary(item),
+        item.errors,
+        item.uses,
+        item.paper,
     )
 
 
-def _bundle(path: Path) -> Target:
-    from ..project.files import bundle_name, project_root
-    from ..project.yamlfile import read_yaml
-
-    data, _, problems = read_yaml(path, [path.parent])
-    data = data if isinstance(data, dict) else {}
-    folder = path.parent
-    root = project_root(path)
-    entries = data.get("lessons") if isinstance(data.get("lessons"), list) else []
-    names = [e.get("lesson") if isinstance(e, dict) else e for e in entries]
-    lesson_folders = tuple(folder / n for n in names if isinstance(n, str) and n)
-    roster = data.get("roster")
-    uses = (path, *lesson_folders, *([folder / roster] if isinstance(roster, str) else []))
-    title = data.get("title") if isinstance(data.get("title"), str) else bundle_name(path)
-    paper = data.get("paper") if data.get("paper") in PAPERS else DEFAULT_PAPER
-    return Target(
-        "bundle",
-        bundle_name(path),
-        path,
-        root,
-        title,
-        f"bundle of {_count(len(names), 'lesson')}",
-        tuple(errors_in(problems)),
-        uses,
-        paper,
-    )
+def _summary(item: Description) -> str:
+    counts = item.counts
+    if item.kind == "bundle":
+        return f"bundle of {_count(counts.lessons, 'lesson')}"
+    if not item.readable:
+        return ""
+    parts = [_count(counts.readings, "reading"), _count(counts.questions, "question")]
+    if counts.timeline_events is not None:
+        parts.append(_count(counts.timeline_events, "timeline event"))
+    return ", ".join(parts)
 
 
 def _count(number: int, noun: str) -> str:

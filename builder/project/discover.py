@@ -124,16 +124,11 @@ def load_found(folders: list[Path], bundle_paths: list[Path], problems: list[Pro
 
 def _named_lessons(bundle_path: Path) -> list[Path]:
     """Lesson folders beside a bundle that it names (read loosely; load_bundle checks)."""
-    from .yamlfile import read_yaml
+    from .catalog import read_bundle_file
 
-    data, _, _ = read_yaml(bundle_path, [bundle_path.parent])
-    entries = data.get("lessons") if isinstance(data, dict) else None
-    names = [
-        e if isinstance(e, str) else e.get("lesson") if isinstance(e, dict) else None
-        for e in entries or []
-    ]
+    folder = bundle_path.parent
     return [
-        (bundle_path.parent / n).resolve()
-        for n in names
-        if isinstance(n, str) and (bundle_path.parent / n / LESSON_FILE).is_file()
+        (folder / name).resolve()
+        for name in read_bundle_file(bundle_path).lesson_names
+        if (folder / name / LESSON_FILE).is_file()
     ]
