@@ -466,12 +466,12 @@ def test_a_dask_cluster_can_render_the_documents(two_lessons):
 
 
 def test_a_bundle_rejoined_after_an_edit_reuses_its_cover_and_page_numbers(built_unit, monkeypatch):
-    import builder.render.pdfjoin as merge
+    import builder.render.stamps as stamps
 
     two_lessons = built_unit
     laid_out = []
-    real = merge._layout
-    monkeypatch.setattr(merge, "_layout", lambda *a: laid_out.append(a[0]) or real(*a))
+    real = stamps._layout
+    monkeypatch.setattr(stamps, "_layout", lambda *a: laid_out.append(a[0]) or real(*a))
     reading = two_lessons / "lessons" / "beta" / "letter.md"
     reading.write_text(reading.read_text().replace("cold", "flooded"))
     run(two_lessons)

@@ -1,4 +1,5 @@
-"""builder.render.pdfjoin: combining rendered lessons into one packet, and stamping names on pages.
+"""builder.render.pdfjoin and stamps: combining rendered lessons into one packet, and stamping
+names on pages.
 
 The inputs are small lessons rendered by WeasyPrint here, laid out like the built-in
 style: 0.7 in top margin, 0.75 in at the sides and bottom, the lesson title and
@@ -20,15 +21,8 @@ import pytest
 from PIL import ImageChops
 from pypdf import PdfReader
 
-from builder.render.pdfjoin import (
-    BLANK_TEXT,
-    Part,
-    blank_page,
-    combine,
-    padded_page_counts,
-    page_count,
-    stamp,
-)
+from builder.render.pdfjoin import Part, combine, padded_page_counts, page_count
+from builder.render.stamps import BLANK_TEXT, blank_page, stamp
 
 SIZES = {"letter": (612, 792), "a4": (595.28, 841.89)}
 EDGE = 18  # 0.25 in, in pt = pixels at scale 1
@@ -141,7 +135,7 @@ def test_blank_page_is_one_page_of_the_paper_saying_so(paper):
 
 def test_unknown_paper_is_refused():
     with pytest.raises(ValueError, match="paper"):
-        blank_page("legal")
+        blank_page("tabloid")
 
 
 # ---- combine -------------------------------------------------------------------------------

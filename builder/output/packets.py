@@ -123,7 +123,7 @@ def _cover(
     layout: Layout,
 ) -> bytes:
     from ..render.pdf import render_pdf
-    from ..render.pdfjoin import remembered
+    from ..render.stamps import remembered
     from .documents import pdf_job
     from .fingerprints import files_digest
 
@@ -146,7 +146,8 @@ def _cover(
 
 def _roster(bundle: BundleSource, packets: dict[str, bytes], layout: Layout) -> bytes:
     """One packet per student, in roster order, each stamped with the student's name."""
-    from ..render.pdfjoin import Part, combine, page_count, stamp
+    from ..render.pdfjoin import Part, combine, page_count
+    from ..render.stamps import stamp
 
     parts = []
     for student in bundle.students:

@@ -311,7 +311,7 @@ def _packets(
 ) -> Entry:
     """Join a bundle's lessons; its cover and page numbers come from the cache when an
     edit changed no page count (and the installed fonts are the same)."""
-    from ..render.pdfjoin import remembering
+    from ..render.stamps import remembering
     from .cache import Entry, Renders
     from .fingerprints import WithFonts
     from .packets import packet_files
