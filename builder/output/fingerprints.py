@@ -190,7 +190,7 @@ def _fontconfig_paths() -> tuple[list[str], list[str]] | None:
 
 class WithFonts:
     """A store of laid-out renders (cache.Renders: get(key), put(key, data)) looked up by
-    what they show (render/pdfjoin.remembered's `parts`); the keys also hash lessonpack's
+    what they show (render/stamps.remembered's `parts`); the keys also hash lessonpack's
     code and the installed fonts, so a bundle's cover is laid out again after either
     changed."""
 
