@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-Paper = Literal["letter", "a4"]
+Paper = Literal["letter", "a4", "legal"]
 PAPERS: tuple[str, ...] = get_args(Paper)
 DEFAULT_PAPER = "letter"  # when neither --paper nor a bundle names one
 

@@ -25,6 +25,7 @@ class PaperSize:
 SIZES = {
     "letter": PaperSize("letter", 612.0, 792.0),  # 8.5 x 11 in
     "a4": PaperSize("A4", 595.2756, 841.8898),  # 210 x 297 mm
+    "legal": PaperSize("legal", 612.0, 1008.0),  # 8.5 x 14 in
 }
 
 
