@@ -65,6 +65,18 @@ def test_each_stage_is_a_folder_whose_init_imports_nothing(stage):
     assert not [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
 
 
+def test_every_module_is_small_and_says_why_it_exists():
+    too_long, silent = [], []
+    for path in _modules():
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > MAX_LINES:
+            too_long.append(f"{path.relative_to(PACKAGE)}: {len(text.splitlines())} lines")
+        if not ast.get_docstring(ast.parse(text)):
+            silent.append(str(path.relative_to(PACKAGE)))
+    assert not too_long, too_long
+    assert not silent, silent
+
+
 def test_the_code_fingerprint_covers_every_module_of_every_stage(tmp_path):
     """An edit in any sub-package must change every cache key, or a rebuild would serve
     PDFs made by the old code."""

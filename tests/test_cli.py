@@ -204,15 +204,16 @@ COMMANDS_WITHOUT_WEASYPRINT = [["--help"], ["check"], ["list"]]
 @pytest.fixture(scope="module")
 def weasyprint_imported(tmp_path_factory) -> dict[str, str]:
     """For each of COMMANDS_WITHOUT_WEASYPRINT, run in turn in one fresh Python process
-    in a copy of the sample project: whether WeasyPrint was imported after it ('True' or
-    'False'). Imports only add up, so 'False' for the last means 'False' for each alone."""
+    in a copy of the sample project: whether WeasyPrint or Jinja was imported after it
+    ('True' or 'False'). Imports only add up, so 'False' for the last means 'False' for
+    each alone."""
     project = tmp_path_factory.mktemp("imports")
     shutil.copytree(SAMPLE, project / "lessons" / SLUG)
-    code = "import sys\nfrom builder.cli import app\n"
+    code = "import sys\nfrom builder.cli import app\nHEAVY = {'weasyprint', 'jinja2'}\n"
     for args in COMMANDS_WITHOUT_WEASYPRINT:
         code += (
             f"try:\n    app({args!r})\nexcept SystemExit:\n    pass\n"
-            f"print('after', {' '.join(args)!r}, 'weasyprint' in sys.modules)\n"
+            f"print('after', {' '.join(args)!r}, bool(HEAVY & set(sys.modules)))\n"
         )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=project, timeout=60
