@@ -23,3 +23,8 @@ def letter_index(label: str) -> int | None:
     for char in label.upper():
         index = index * 26 + string.ascii_uppercase.index(char) + 1
     return index - 1
+
+
+def version_letters(count: int) -> list[str]:
+    """The versions a build makes: A, B, ... for two or more; [""] (no letter) for one."""
+    return [letter(i) for i in range(count)] if count > 1 else [""]

@@ -79,6 +79,14 @@ def test_letter_index_is_none_for_what_is_not_a_letter_label(label):
     assert letter_index(label) is None
 
 
+def test_one_version_has_no_letter_and_more_count_from_a():
+    from builder.letters import version_letters
+
+    assert version_letters(1) == [""]  # file names without -A
+    assert version_letters(2) == ["A", "B"]
+    assert version_letters(26)[-1] == "Z"
+
+
 def test_letter_index_reads_lowercase_and_long_labels():
     assert letter_index("b") == 1
     assert letter_index("ZZ") == 701 and letter(701) == "ZZ"

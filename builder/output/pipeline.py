@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import LessonError, Problem, errors_in
-from ..letters import letter
+from ..letters import version_letters
 from ..project.discover import Loaded, find_inputs, load_all, load_found
 from ..project.paper_names import DEFAULT_PAPER
 from .write import Output, OutputFile, assets, remove_stale, write_changed
@@ -164,7 +164,7 @@ def _planned(result: Result, options: BuildOptions) -> list[tuple[Group, str, fr
             group = Group(
                 source,
                 layout,
-                tuple(_versions(options.versions or 1)),
+                tuple(version_letters(options.versions or 1)),
                 options.seed or 1,
                 options.key,
                 options.html,
@@ -216,10 +216,6 @@ def _layouts(paper: str, large_print: bool) -> list[Layout]:
     from .plan import Layout
 
     return [Layout(paper)] + ([Layout(paper, large_print=True)] if large_print else [])
-
-
-def _versions(count: int) -> list[str]:
-    return [letter(i) for i in range(count)] if count > 1 else [""]
 
 
 def _stop_on_errors(result: Result, strict: bool) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pydantic
 
 from ..errors import Problem
-from ..letters import letter, letter_index
+from ..letters import letter_index, version_letters
 from ..sandbox import Refused, read_text_checked
 from .files import builtin_roots, bundle_name, project_root
 from .lesson import LessonSource, problems_from_validation
@@ -48,9 +48,7 @@ class BundleSource:
 
     @property
     def versions(self) -> list[str]:
-        return (
-            [letter(i) for i in range(self.bundle.versions)] if self.bundle.versions > 1 else [""]
-        )
+        return version_letters(self.bundle.versions)
 
     @property
     def cover(self) -> bool:
