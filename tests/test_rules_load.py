@@ -838,3 +838,84 @@ def test_an_empty_choice_is_named_by_its_number(tmp_path):
     assert _errors(tmp_path, text + "    answer: a\n") == [
         (5, 18, "'choices' is empty (question 1, choice 2)")
     ]
+
+
+# --- sentences the mutation run found unchecked (issue 12) --------------------------------
+
+EVENTS = "  events:\n    - date: '1962'\n      label: a\n    - date: '1963'\n      label: b\n"
+
+
+def test_an_unknown_field_in_a_section_lists_that_sections_fields(tmp_path):
+    text = "title: T\ntimeline:\n  qqq: x\n" + EVENTS
+    assert _errors(tmp_path, text) == [
+        (3, 3, "unknown field 'qqq'; fields allowed here: title, instructions, mode, events")
+    ]
+
+
+def test_a_list_where_a_whole_number_belongs_is_named(tmp_path):
+    errors = _errors(tmp_path, "title: T\nquestions:\n  - prompt: P\n    lines: [1, 2]\n")
+    assert [(line, col) for line, col, _ in errors] == [(4, 12)]
+    assert errors[0][2].startswith("'lines' must be a whole number, not ")
+
+
+def test_a_kind_half_like_an_allowed_one_gets_a_suggestion(tmp_path):
+    text = "title: T\nquestions:\n  - prompt: P\n    kind: multiple choice\n"
+    assert _errors(tmp_path, text) == [
+        (
+            4,
+            11,
+            "'kind' must be one of short, long, choice, truefalse, not 'multiple choice'; "
+            "did you mean 'choice'?",
+        )
+    ]
+
+
+FORTY = "an answer of two or three full sentences"  # 40 characters: shown whole
+FORTY_ONE = "an answer of two or three whole sentences"  # 41: cut to 37 and '...'
+
+
+@pytest.mark.parametrize(
+    ("kind", "shown"),
+    [(FORTY, FORTY), (FORTY_ONE, FORTY_ONE[:37] + "...")],
+    ids=["40-shown-whole", "41-cut"],
+)
+def test_a_wrong_value_is_shown_whole_up_to_40_characters(kind, shown, tmp_path):
+    assert (len(FORTY), len(FORTY_ONE)) == (40, 41)
+    text = f"title: T\nquestions:\n  - prompt: P\n    kind: {kind}\n"
+    assert _errors(tmp_path, text) == [
+        (4, 11, f"'kind' must be one of short, long, choice, truefalse, not '{shown}'")
+    ]
+
+
+def test_a_list_over_its_limit_names_the_lesson_file(tmp_path):
+    source, problems = _load(tmp_path, "title: T\n" + _items("readings", 51, READING))
+    assert source is None
+    assert [(p.path, p.line, p.col) for p in problems] == [
+        (tmp_path / "lessons" / "cuba" / "lesson.yaml", 3, 3)
+    ]
+
+
+def test_problems_are_listed_file_by_file_then_by_line(tmp_path):
+    """lesson.yaml's warning at line 6 comes before z.md's at line 1: one file at a time."""
+    folder = tmp_path / "lessons" / "cuba"
+    folder.mkdir(parents=True)
+    (folder / "z.md").write_text("[notes](notes.txt)\n", encoding="utf-8")
+    text = (
+        "title: T\nreadings:\n  - id: a\n    file: z.md\n"
+        "  - id: b\n    text: See [notes](notes.txt).\n"
+    )
+    source, problems = _load(tmp_path, text)
+    assert source is not None  # warnings alone keep the lesson
+    assert [(p.path.name, p.line, p.col, p.severity) for p in problems] == [
+        ("lesson.yaml", 6, 11, "warning"),
+        ("z.md", 1, 9, "warning"),
+    ]
+
+
+def test_validation_errors_keep_the_slug_problem(tmp_path):
+    source, problems = _load(tmp_path, "title: T\nqustions: []\n", slug="Bad")
+    assert source is None
+    assert [(p.line, p.col, p.message.split(" cannot")[0].split(";")[0]) for p in problems] == [
+        (None, None, "folder name 'Bad'"),
+        (2, 1, "unknown field 'qustions'"),
+    ]

@@ -298,3 +298,301 @@ def test_an_unknown_message_falls_back_to_pyyamls_words_on_one_line():
     message, line, col = explain(exc, "a: b\nc: d\n", yaml.BaseLoader)
     assert message == "YAML syntax error: found a surprise (while doing something)"
     assert (line, col) == (2, 4)
+
+
+# --- whole sentences, placed exactly (mutation testing, issue 12) -------------------------
+
+NEVER_CLOSED_WHOLE = NEVER_CLOSED + ", or use a `|` block for text with several lines"
+ESCAPE = (
+    "a \\ inside double quotes starts an escape code such as \\n; write \\\\ for a backslash, "
+    "or put the value in single quotes instead"
+)
+AFTER_QUOTE = (
+    'there is text after the closing quote ("): put the quotes around the whole value, '
+    'writing a " inside it as \\", or leave the quotes out'
+)
+COLON_FIX = "a ': ' inside a value ends the key; put the whole value in quotes: "
+FORTY = "Thirteen days: a Cuban crisis in October"  # 40 characters: shown whole
+FORTY_ONE = "Thirteen days: the Cuba crisis in October"  # 41: cut after 36
+
+# name: (YAML text, (line, col, the whole message) or None when the file loads,
+#        the same for the pure-Python parser where it differs)
+WHOLE = {
+    "key-without-space-in-a-file-with-a-bom": (
+        "\ufefftitle:Cuba\nsubtitle: x\n",
+        (1, 6, "put a space after the ':' of 'title:'; YAML needs 'name: value'"),
+    ),
+    "backslash-in-double-quotes": (
+        'title: T\nsubtitle: "C:\\dir"\n',
+        (2, 14, ESCAPE),
+        (2, 15, ESCAPE),
+    ),
+    "short-hexadecimal-escape": ('title: T\nsubtitle: "\\x4g"\n', (2, 14, ESCAPE)),
+    "line-starts-with-percent": (
+        "%title: T\n",
+        (
+            1,
+            1,
+            "a line cannot start with '%' (YAML reads it as a directive); remove the '%', "
+            "or put the text in double quotes",
+        ),
+    ),
+    "text-after-a-pipe": (
+        "title: T\nsubtitle: | a pipe\n",
+        (
+            2,
+            11,
+            "after '|' or '>' the text must start on the next line, indented; move it there, "
+            'or put the whole value in double quotes: subtitle: "| a pipe"',
+        ),
+    ),
+    "two-commas": (
+        "title: T\nobjectives: [a, , b]\n",
+        (2, 17, "this list has an empty item (two ',' in a row); remove one ','"),
+    ),
+    "value-starts-with-dash": (
+        "title: - x\n",
+        (
+            1,
+            8,
+            "a list item ('- ') cannot start on the same line as its field; move it to the "
+            "next line and indent it, or, if the value is text, put it in double quotes: "
+            'title: "- x"',
+        ),
+    ),
+    "unclosed-quote-then-a-quoted-value": (
+        'title: T\nsubtitle: "Thirteen days\nsubject: ""History"\n',
+        (2, 11, NEVER_CLOSED_WHOLE),
+    ),
+    "unclosed-single-quote-before-another": (
+        "title: T\nsubtitle: 'Thirteen days\nsubject: 'History'\ngrade: 9\n",
+        (
+            2,
+            11,
+            "this quote (') is never closed: add the closing ' at the end of the text, "
+            "or use a `|` block for text with several lines",
+        ),
+    ),
+    "closed-quote-on-the-next-line-then-text": (
+        'title: T\nsubtitle: "Thirteen\n  days" more\nsubject: x\n',
+        (3, 9, AFTER_QUOTE),
+    ),
+    "unclosed-quote-below-a-tab-after-a-key": (  # libyaml reads the tab as a space
+        'title:\tT\nsubtitle: "Thirteen days\nsubject: "History"\ngrade: 9\n',
+        (2, 11, NEVER_CLOSED_WHOLE),
+        (1, 7, "line 1 has a tab after 'title:'; YAML needs spaces: replace the tab with a space"),
+    ),
+    "tab-inside-a-value-with-a-colon": (  # libyaml keeps a tab inside a value
+        "title: T\nsubtitle: a\tb: c\n",
+        (2, 14, COLON_FIX + 'subtitle: "a\tb: c"'),
+        (
+            2,
+            12,
+            "line 2 has a tab after 'subtitle: a'; YAML needs spaces: replace the tab with a space",
+        ),
+    ),
+    "tab-after-a-quoted-value-holding-a-tab": (
+        "title: T\nsubtitle: 'a\tb'\t\n",
+        None,
+        (
+            2,
+            16,
+            "line 2 has a tab after 'subtitle: 'a\tb''; YAML needs spaces: replace the tab "
+            "with a space",
+        ),
+    ),
+    "tab-after-a-list-item": (
+        "title: T\nobjectives:\n  - X\tY\n",
+        None,
+        (3, 6, "line 3 has a tab after '- X'; YAML needs spaces: replace the tab with a space"),
+    ),
+    "three-dots-below-the-mistake": (
+        "[a]\nb: c\n...",
+        (2, 1, "YAML syntax error: did not find expected <document start>"),
+        (
+            2,
+            1,
+            "YAML syntax error: expected '<document start>', but found '<block mapping start>'",
+        ),
+    ),
+    "list-item-first-in-a-file-without-a-last-line-break": (
+        "- : note\n- b",
+        (
+            1,
+            3,
+            "this list item ('- ') is not under a field: indent it below the field it belongs "
+            "to (such as 'objectives:')",
+        ),
+    ),
+    "forty-characters-shown-whole": (
+        f"title: T\nsubtitle: {FORTY}\n",
+        (2, 24, COLON_FIX + f'subtitle: "{FORTY}"'),
+    ),
+    "forty-one-characters-cut": (
+        f"title: T\nsubtitle: {FORTY_ONE}\n",
+        (2, 24, COLON_FIX + 'subtitle: "Thirteen days: the Cuba crisis in Oc ..."'),
+    ),
+}
+
+PARSERS = {"python": yaml.BaseLoader}
+if hasattr(yaml, "CBaseLoader"):  # the usual wheels have it
+    PARSERS["libyaml"] = yaml.CBaseLoader
+
+
+@pytest.mark.parametrize("case", WHOLE)
+@pytest.mark.parametrize("parser", PARSERS)
+def test_each_mistake_gets_its_whole_sentence_at_the_exact_place(
+    case, parser, tmp_path, monkeypatch
+):
+    """Exactly one problem, its whole sentence, its line and column; with both parsers."""
+    assert (len(FORTY), len(FORTY_ONE)) == (40, 41)
+    monkeypatch.setattr(yamlfile, "_Parser", PARSERS[parser])
+    text, expected, *python = WHOLE[case]
+    if parser == "python" and python:
+        expected = python[0]
+    path = tmp_path / "lesson.yaml"
+    _write(path, text)
+    data, _, problems = yamlfile.read_yaml(path, [tmp_path])
+    assert [(p.line, p.col, p.message) for p in problems] == ([expected] if expected else [])
+    assert (data is None) == bool(expected)
+
+
+@pytest.mark.parametrize(
+    ("context", "problem"),
+    [
+        (None, "mapping values are not allowed here"),
+        ("while parsing a block mapping", "expected <block end>, but found '<scalar>'"),
+        ("while scanning a simple key", "could not find expected ':'"),
+        ("while parsing a flow sequence", "expected ',' or ']', but got '<stream end>'"),
+        ("while scanning a quoted scalar", "found unexpected end of stream"),
+    ],
+)
+def test_an_error_without_a_position_gives_pyyamls_words_and_no_line(context, problem):
+    """No rule can place its sentence without a position: PyYAML's words, never a crash."""
+    exc = yaml.MarkedYAMLError(context, None, problem, None)
+    expected = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    assert explain(exc, "title: T\nsubtitle: a: b\n", yaml.BaseLoader) == (expected, None, None)
+
+
+def test_an_error_of_no_known_kind_gives_pyyamls_words_on_one_line():
+    exc = yaml.YAMLError('something odd\n  happened in "<unicode string>", line 3')
+    assert explain(exc, "title: T\n", yaml.BaseLoader) == (
+        "YAML syntax error: something odd happened",
+        None,
+        None,
+    )
+
+
+def test_an_undecodable_byte_gives_pyyamls_words_without_a_position():
+    exc = yaml.reader.ReaderError("<unicode string>", 3, b"x", "utf-8", "invalid start byte")
+    assert explain(exc, "title: T\n", yaml.BaseLoader) == (
+        "YAML syntax error: 'utf-8' codec can't decode byte #x78: invalid start byte",
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+@pytest.mark.parametrize("text", ["- Explain\n- \nXhosa: x\n", "- Explain\n-\nsubtitle: x\n"])
+def test_a_field_below_an_empty_list_item_is_not_blamed_on_its_first_letter(
+    text, parser, tmp_path, monkeypatch
+):
+    """No rule knows this mistake yet: PyYAML's words at the field, not 'a value cannot
+    start with X' (X and s are not characters YAML keeps for itself)."""
+    monkeypatch.setattr(yamlfile, "_Parser", PARSERS[parser])
+    path = tmp_path / "lesson.yaml"
+    _write(path, text)
+    _, _, problems = yamlfile.read_yaml(path, [tmp_path])
+    assert [(p.line, p.col) for p in problems] == [(3, 1)]
+    assert problems[0].message.startswith("YAML syntax error: ")
+    assert "node content" in problems[0].message
+
+
+# --- refusals while reading: each names the file, at the name or value (yamlfile.py) -------
+
+
+def _read(tmp_path: Path, text: str):
+    path = tmp_path / "lesson.yaml"
+    _write(path, text)
+    data, _, problems = yamlfile.read_yaml(path, [tmp_path])
+    return data, [(p.path, p.line, p.col, p.message) for p in problems]
+
+
+def test_a_field_name_nested_too_deep_is_refused_as_too_deep(tmp_path):
+    """A list used as a field name counts its nesting like any value: 'a' inside 32 lists
+    inside the root mapping is one level too many, before the name is refused for not
+    being text."""
+    data, problems = _read(tmp_path, "[" * 32 + "a" + "]" * 32 + ": x\n")
+    assert data is None
+    assert problems == [
+        (tmp_path / "lesson.yaml", 1, 32, "nesting deeper than 32 levels is not allowed")
+    ]
+
+
+def test_a_field_name_of_31_lists_is_refused_as_not_text_at_the_name(tmp_path):
+    data, problems = _read(tmp_path, "[" * 31 + "]" * 31 + ": x\n")
+    assert problems == [(tmp_path / "lesson.yaml", 1, 1, "a field name must be plain text")]
+    assert data == {}
+
+
+def test_a_field_written_twice_names_the_file(tmp_path):
+    data, problems = _read(tmp_path, "title: A\ntitle: B\n")
+    assert problems == [
+        (
+            tmp_path / "lesson.yaml",
+            2,
+            1,
+            "field 'title' appears twice in the same place; keep one",
+        )
+    ]
+    assert data == {"title": "A"}
+
+
+def test_a_file_refused_before_reading_names_itself(tmp_path):
+    """Too large, not UTF-8, linked from outside the project: the problem names the file
+    the teacher must change, not some other place."""
+    big = tmp_path / "big" / "lesson.yaml"
+    _write(big, "title: T\n# " + "x" * yamlfile.MAX_FILE_BYTES + "\n")
+    latin = tmp_path / "latin" / "lesson.yaml"
+    latin.parent.mkdir()
+    latin.write_bytes(b"title: caf\xe9\n")
+    outside = tmp_path / "outside.yaml"
+    _write(outside, "title: Secret\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "lesson.yaml").symlink_to(outside)
+    for path, root in [
+        (big, big.parent),
+        (latin, latin.parent),
+        (project / "lesson.yaml", project),
+    ]:
+        data, _, problems = yamlfile.read_yaml(path, [root])
+        assert data is None
+        assert [(p.path, p.line, p.col, p.severity) for p in problems] == [
+            (path, None, None, "error")
+        ]
+    assert "is outside the lesson project" in problems[0].message
+
+
+def test_an_unreadable_file_names_itself(tmp_path, monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    path = tmp_path / "lesson.yaml"
+    _write(path, "title: T\n")
+    monkeypatch.setattr(Path, "read_text", refuse)
+    _, _, problems = yamlfile.read_yaml(path, [tmp_path])
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        (path, None, "cannot read file: Permission denied")
+    ]
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_a_control_character_names_the_file(parser, tmp_path, monkeypatch):
+    """The pure-Python reader refuses it before parsing, libyaml while parsing."""
+    monkeypatch.setattr(yamlfile, "_Parser", PARSERS[parser])
+    path = tmp_path / "lesson.yaml"
+    _write(path, "title: a\x07b\n")
+    _, _, problems = yamlfile.read_yaml(path, [tmp_path])
+    assert [(p.path, p.line, p.col) for p in problems] == [(path, 1, 9)]
+    assert problems[0].message.startswith("the file contains an invisible control character")

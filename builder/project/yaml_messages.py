@@ -90,7 +90,10 @@ def explain(exc: yaml.YAMLError, text: str, loader: type) -> tuple[str, int | No
     if not isinstance(exc, yaml.MarkedYAMLError):
         return f"YAML syntax error: {_tidy(str(exc))}", None, None
     source = _Source(text, loader)
-    found = next((f for rule in _RULES if (f := rule(exc, source))), None) if exc.problem else None
+    # every rule places its sentence relative to where PyYAML stopped: without a mark (or
+    # without words) there is nothing to place, so PyYAML's own words are given
+    placed = exc.problem and exc.problem_mark
+    found = next((f for rule in _RULES if (f := rule(exc, source))), None) if placed else None
     message, mark = found or (_fallback(exc), exc.problem_mark or exc.context_mark)
     return (message, mark.line + 1, mark.column + 1) if mark else (message, None, None)
 
