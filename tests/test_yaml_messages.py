@@ -596,3 +596,42 @@ def test_a_control_character_names_the_file(parser, tmp_path, monkeypatch):
     _, _, problems = yamlfile.read_yaml(path, [tmp_path])
     assert [(p.path, p.line, p.col) for p in problems] == [(path, 1, 9)]
     assert problems[0].message.startswith("the file contains an invisible control character")
+
+
+def test_lessons_are_read_as_utf8_whatever_the_computers_language(tmp_path):
+    """A teacher's computer set to another encoding (an old Windows code page, or the
+    plain C locale here) still reads lesson.yaml and reading files as UTF-8."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "lessons" / "revolution"
+    folder.mkdir(parents=True)
+    (folder / "lesson.yaml").write_text(
+        "title: Révolution à Paris — 1789\n"
+        "readings:\n  - id: a\n    title: Déclaration\n    file: a.md\n"
+        "questions:\n  - prompt: Qu’est-ce que la Bastille?\n    answer: Une prison.\n",
+        encoding="utf-8",
+    )
+    (folder / "a.md").write_text("Les « droits » de l’homme et du citoyen.\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "LC_ALL": "C",
+        "LANG": "C",
+        "PYTHONCOERCECLOCALE": "0",  # keep the C locale's ASCII, as Python would not coerce
+        "PYTHONUTF8": "0",
+        "PYTHONIOENCODING": "utf-8",  # only what is printed; files keep the locale's default
+    }
+    probe = "import locale; print(locale.getpreferredencoding(False))"
+    default = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert default.stdout.strip().lower() not in ("utf-8", "utf8")  # the test means something
+    done = subprocess.run(
+        [sys.executable, "-m", "builder", "list"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "revolution  Révolution à Paris — 1789  (1 readings, 1 questions" in done.stdout
