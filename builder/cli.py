@@ -99,6 +99,7 @@ def build(
     Writes DIR/<slug>/<slug>-student.pdf and <slug>-key.pdf. Nothing is written
     unless every lesson is valid and renders.
     """
+    from .output.outputs import paper_cost
     from .output.pipeline import BuildOptions
     from .output.pipeline import build as run_build
 
@@ -128,8 +129,8 @@ def build(
         summary += f", {fresh} up to date"
     typer.echo(f"{summary} in {seconds:.1f} s" + (":" if written else "."))
     for output in written:
-        pages = f"  ({output.pages} page{'s' if output.pages != 1 else ''})" if output.pages else ""
-        typer.echo(f"  {display_path(output.path)}{pages}")
+        cost = paper_cost(output.pages, output.duplex, output.packets) if output.pages else ""
+        typer.echo(f"  {display_path(output.path)}" + (f"  ({cost})" if cost else ""))
     if result.removed:
         count = len(result.removed)
         typer.echo(f"Removed {count} outdated file{'s' if count != 1 else ''} (no longer built):")

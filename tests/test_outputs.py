@@ -93,3 +93,43 @@ def test_a_description_survives_the_build_record():
     made = Made("week", Variant(Sheet.KEY, "B", True), "legal", bundle=True, lesson="alpha")
     assert Made.from_dict(made.as_dict()) == made
     assert made.name("html") == "week/lessons/alpha-key-large-B.html"
+
+
+def test_the_build_summary_says_what_a_copy_costs_in_paper(tmp_path, monkeypatch):
+    from conftest import invoke
+    from pypdf import PdfReader
+
+    for slug in ("alpha", "beta"):
+        (tmp_path / "lessons" / slug).mkdir(parents=True)
+        (tmp_path / "lessons" / slug / "lesson.yaml").write_text(
+            LESSON.format(title=slug.title()), encoding="utf-8"
+        )
+    (tmp_path / "lessons" / "roster.csv").write_text("name\nAna\nBo\nCy\n", "utf-8")
+    (tmp_path / "lessons" / "week.bundle.yaml").write_text(
+        "title: Week\nduplex: true\nroster: roster.csv\nlessons: [alpha, beta]\n", "utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = invoke("build", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+
+    def pages(name: str) -> int:
+        return len(PdfReader(tmp_path / name).pages)
+
+    student = pages("dist/alpha/alpha-student.pdf")
+    expected = (
+        f"{student} pages: {(student + 1) // 2} sheets double-sided, {student} single-sided"
+        if student > 1
+        else "1 page: 1 sheet"
+    )
+    assert lines["dist/alpha/alpha-student.pdf"].endswith(f"({expected})")
+    packet = pages("dist/week/week-student.pdf")  # duplex: each part padded to even
+    assert packet % 2 == 0
+    assert lines["dist/week/week-student.pdf"].endswith(
+        f"({packet} pages: {packet // 2} sheets double-sided)"
+    )
+    roster = pages("dist/week/week-roster.pdf")
+    assert roster == 3 * packet
+    assert lines["dist/week/week-roster.pdf"].endswith(
+        f"({roster} pages, 3 packets: {roster // 2} sheets double-sided)"
+    )

@@ -100,3 +100,24 @@ class Made:
     def from_dict(cls, data: dict) -> Made:
         variant = Variant(Sheet(data["sheet"]), data["version"], data["large_print"])
         return cls(data["owner"], variant, data["paper"], data["bundle"], data["lesson"])
+
+
+def paper_cost(pages: int, duplex: bool = False, packets: int = 0) -> str:
+    """What one copy of a PDF costs in paper, for the build summary: "7 pages: 4 sheets
+    double-sided, 7 single-sided". A duplex bundle's files are copied double-sided, so
+    they give that figure only. A roster gives its packets, all of them together being
+    what the class costs ("30 packets: 150 sheets double-sided"); without duplex its
+    packets are not padded to whole sheets, so it is copied single-sided."""
+    double = (pages + 1) // 2
+    if pages == 1:
+        sheets = "1 sheet"
+    elif duplex:
+        sheets = f"{double} sheets double-sided"
+    elif packets:
+        sheets = f"{pages} sheets single-sided"
+    else:
+        sheets = f"{double} sheet{'s' if double != 1 else ''} double-sided, {pages} single-sided"
+    counted = f"{pages} page{'s' if pages != 1 else ''}"
+    if packets:
+        counted += f", {packets} packet{'s' if packets != 1 else ''}"
+    return f"{counted}: {sheets}"

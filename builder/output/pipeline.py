@@ -25,6 +25,7 @@ from ..errors import LessonError, Problem, errors_in
 from ..letters import version_letters
 from ..project.discover import Loaded, find_inputs, load_all, load_found
 from ..project.paper_names import DEFAULT_PAPER
+from .outputs import Sheet
 from .write import Output, OutputFile, assets, remove_stale, write_changed
 
 if TYPE_CHECKING:  # rendering modules load only when something is rendered (fast `check`)
@@ -275,7 +276,16 @@ def _make(
         for name, data in entry.files.items():
             needs = frozenset(entry.needs.get(name, ()))
             made = entry.made.get(name)
-            files[name] = OutputFile(data, entry.pages.get(name), bundle.name, needs, made)
+            roster = made is not None and made.variant.sheet == Sheet.ROSTER
+            files[name] = OutputFile(
+                data,
+                entry.pages.get(name),
+                bundle.name,
+                needs,
+                made,
+                duplex=bundle.bundle.duplex,
+                packets=len(bundle.students) if roster else 0,
+            )
     if options.html:
         files.update(assets(result.lessons, options.large_print))
     return files

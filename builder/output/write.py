@@ -34,6 +34,8 @@ class Output:
     pages: int | None = None  # None for HTML and assets
     up_to_date: bool = False  # already there with the same bytes: not written again
     made: Made | None = None  # what the file is; None for the assets of --html pages
+    duplex: bool = False  # copied double-sided only (a duplex bundle's files)
+    packets: int = 0  # a roster's packets, one per student
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class OutputFile:
     needs: frozenset[str] = frozenset()  # the options that only add files ("html",
     # "large_print", "key") without which this build would not have made it
     made: Made | None = None  # what the file is; None for the assets of --html pages
+    duplex: bool = False  # copied double-sided only (a duplex bundle's files)
+    packets: int = 0  # a roster's packets, one per student
 
 
 def write_changed(files: dict[str, OutputFile], out_dir: Path) -> list[Output]:
@@ -59,7 +63,7 @@ def write_changed(files: dict[str, OutputFile], out_dir: Path) -> list[Output]:
         for name, file in files.items():
             final = out_dir / name
             if _same_bytes(final, file.data):
-                outputs.append(Output(final, file.pages, up_to_date=True, made=file.made))
+                outputs.append(_output(final, file, up_to_date=True))
                 continue
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,10 +72,14 @@ def write_changed(files: dict[str, OutputFile], out_dir: Path) -> list[Output]:
         for path, final, file in staged:
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, final)
-            outputs.append(Output(final, file.pages, made=file.made))
+            outputs.append(_output(final, file))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return outputs
+
+
+def _output(path: Path, file: OutputFile, up_to_date: bool = False) -> Output:
+    return Output(path, file.pages, up_to_date, file.made, file.duplex, file.packets)
 
 
 def remove_stale(
