@@ -5,32 +5,29 @@ name comes from that description, so nothing has to read file names back."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
+from test_stale import LESSON
 
 from builder import BuildOptions, build
 from builder.output.outputs import Made, Sheet, Variant
 
-LESSON = """\
-title: {title}
-questions:
-  - id: q1
-    prompt: Which river did the {title} camp cross?
-    kind: choice
-    choices: [The Rapidan, The James, The Potomac]
-    answer: The Rapidan
-"""
+
+def _write_lessons(root: Path) -> None:
+    """Two small lessons, `alpha` and `beta` (test_stale.py's), in root/lessons."""
+    for slug in ("alpha", "beta"):
+        (root / "lessons" / slug).mkdir(parents=True)
+        (root / "lessons" / slug / "lesson.yaml").write_text(
+            textwrap.dedent(LESSON.format(title=slug.title())), encoding="utf-8"
+        )
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("outputs")
-    for slug in ("alpha", "beta"):
-        (root / "lessons" / slug).mkdir(parents=True)
-        (root / "lessons" / slug / "lesson.yaml").write_text(
-            LESSON.format(title=slug.title()), encoding="utf-8"
-        )
+    _write_lessons(root)
     (root / "lessons" / "roster.csv").write_text("name,version\nAna,B\nBo,A\n", "utf-8")
     (root / "lessons" / "week.bundle.yaml").write_text(
         "title: Week\npaper: a4\nversions: 2\nroster: roster.csv\nlessons: [alpha, beta]\n",
@@ -99,11 +96,7 @@ def test_the_build_summary_says_what_a_copy_costs_in_paper(tmp_path, monkeypatch
     from conftest import invoke
     from pypdf import PdfReader
 
-    for slug in ("alpha", "beta"):
-        (tmp_path / "lessons" / slug).mkdir(parents=True)
-        (tmp_path / "lessons" / slug / "lesson.yaml").write_text(
-            LESSON.format(title=slug.title()), encoding="utf-8"
-        )
+    _write_lessons(tmp_path)
     (tmp_path / "lessons" / "roster.csv").write_text("name\nAna\nBo\nCy\n", "utf-8")
     (tmp_path / "lessons" / "week.bundle.yaml").write_text(
         "title: Week\nduplex: true\nroster: roster.csv\nlessons: [alpha, beta]\n", "utf-8"
