@@ -688,7 +688,24 @@ def test_bundle_errors_name_the_field_the_teacher_wrote(tmp_path):
         (2, 11, "'versions' is 0; input should be greater than or equal to 1"),
         (3, 9, "duplex: 'yes' is not a yes/no value lessonpack accepts: use true or false"),
         (4, 1, "unknown field 'clas'; did you mean 'class'?"),
-        (7, 15, "'timeline' must be a set of fields (name: value), not 'maybe'"),
+        (7, 15, f"timeline: 'maybe' {NOT_A_TIMELINE_SETTING}"),
+    ]
+
+
+NOT_A_TIMELINE_SETTING = (
+    "is not a timeline setting lessonpack accepts: use true, false, or a mode such as {mode: fill}"
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("yes", "'yes'"), ('"on"', "'on'"), ("1", "'1'"), ("[fill]", "a list")],
+)
+def test_a_bundle_timeline_is_refused_unless_true_false_or_a_mode(tmp_path, written, shown):
+    """As strict as duplex and the other yes/no fields: yes, on and 1 are refused."""
+    text = f"title: W\nlessons:\n  - lesson: cuba\n    timeline: {written}\n"
+    assert _bundle_messages(tmp_path, text) == [
+        (4, 15, f"timeline: {shown} {NOT_A_TIMELINE_SETTING}")
     ]
 
 

@@ -132,9 +132,17 @@ Tier = Literal["core", "extension"]
 
 
 def _false_or_mapping(value: object) -> object:
+    """A bundle entry's `timeline`: true, false, or fields such as `mode: fill`; nothing
+    else (not yes, on or 1, which `duplex` and the other yes/no fields refuse too)."""
+    if isinstance(value, dict | bool):
+        return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
-    return value
+    shown = "a list" if isinstance(value, list) else f"'{value}'"
+    raise ValueError(
+        f"{shown} is not a timeline setting lessonpack accepts: use true, false, "
+        "or a mode such as {mode: fill}"
+    )
 
 
 def _slug_or_mapping(value: object) -> object:
