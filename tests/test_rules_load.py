@@ -872,7 +872,22 @@ def test_an_unknown_field_in_a_section_lists_that_sections_fields(tmp_path):
 def test_a_list_where_a_whole_number_belongs_is_named(tmp_path):
     errors = _errors(tmp_path, "title: T\nquestions:\n  - prompt: P\n    lines: [1, 2]\n")
     assert [(line, col) for line, col, _ in errors] == [(4, 12)]
-    assert errors[0][2].startswith("'lines' must be a whole number, not ")
+    assert errors[0][2] == "'lines' must be a whole number, not a list"
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            "    kind: {a: b}\n",
+            "'kind' must be one of short, long, choice, truefalse, not a set of fields",
+        ),
+        ("    points: [2]\n", "'points' must be a whole number, not a list"),
+    ],
+)
+def test_a_list_or_fields_where_one_value_belongs_is_named_in_words(tmp_path, written, message):
+    errors = _errors(tmp_path, "title: T\nquestions:\n  - prompt: P\n" + written)
+    assert [text for _, _, text in errors] == [message]
 
 
 def test_a_kind_half_like_an_allowed_one_gets_a_suggestion(tmp_path):

@@ -175,7 +175,7 @@ def _message(error: dict, loc: Loc, smap: SourceMap, model: type[pydantic.BaseMo
     if kind == "value_error":
         return f"{name}: {ctx.get('error', error['msg'])}", pos
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"'{name}' must be a whole number, not '{_show(got)}'", pos
+        return f"'{name}' must be a whole number, not {_kind_of(got)}", pos
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"'{name}' is {got}; {error['msg'].lower()}", pos
     if kind == "too_long" and isinstance(got, list):
@@ -186,7 +186,7 @@ def _message(error: dict, loc: Loc, smap: SourceMap, model: type[pydantic.BaseMo
         options = [o.strip(" '") for o in ctx.get("expected", "").replace(" or ", ",").split(",")]
         close = difflib.get_close_matches(str(got), options, n=1, cutoff=0.5)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"'{name}' must be one of {', '.join(options)}, not '{_show(got)}'{hint}", pos
+        return f"'{name}' must be one of {', '.join(options)}, not {_kind_of(got)}{hint}", pos
     if kind == "string_too_short":
         return f"'{name}' is empty{where}", pos
     if kind == "string_pattern_mismatch":
@@ -202,7 +202,7 @@ def _message(error: dict, loc: Loc, smap: SourceMap, model: type[pydantic.BaseMo
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"'{name}' must be a set of fields (name: value), not {_kind_of(got)}", pos
     if kind == "bool_parsing":
-        return f"'{name}': use true or false, not '{_show(got)}'", pos
+        return f"'{name}': use true or false, not {_kind_of(got)}", pos
     return f"'{name}': {error['msg']}{where}", pos
 
 
