@@ -332,3 +332,15 @@ def test_ctrl_c_while_serve_starts_up_exits_130(project, delay):
     time.sleep(delay)
     assert _stop(process) == 130, log.read_text()
     assert "Traceback" not in log.read_text()
+
+
+def test_the_preview_workers_warm_up_loads_the_pdf_renderer():
+    """Each preview worker imports WeasyPrint before the first page is asked for (about
+    1 s saved on the first preview); a warm-up that fails does so silently in the pool."""
+    code = (
+        "import sys\nfrom builder.output.workers import warm_up\nwarm_up()\n"
+        "print('builder.render.pdf' in sys.modules, 'weasyprint' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]

@@ -110,7 +110,7 @@ def stop_now(pool: ProcessPoolExecutor) -> None:
 
 def warm_up() -> None:
     """Import WeasyPrint now (about 1 s), before the first document needs it."""
-    import builder.render_pdf  # noqa: F401
+    from ..render import pdf  # noqa: F401
 
 
 def _worker_started() -> None:

@@ -1,6 +1,6 @@
 """Each preview's latest build, per paper size, and the browsers waiting for the next one.
 
-Builds go through the public pipeline (`builder.pipeline.build`) into a private folder
+Builds go through the public pipeline (`builder.output.pipeline.build`) into a private folder
 per paper size, one at a time in one worker thread, so WeasyPrint stays warm and the
 build cache skips what did not change. A preview is built when a page asks for it and
 rebuilt at once after a save only while a browser has it open; the others wait until

@@ -1,6 +1,6 @@
 """One build of one lesson or bundle, as the preview shows it (runs in the build thread).
 
-The build is the public pipeline's (`builder.pipeline.build`), into the preview's private
+The build is the public pipeline's (`builder.output.pipeline.build`), into the preview's private
 folder; its PDFs are read into memory (pages.py names them by digest) and its --html
 files are listed by name, so the server looks files up instead of joining URL paths.
 """
