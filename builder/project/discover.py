@@ -126,9 +126,5 @@ def _named_lessons(bundle_path: Path) -> list[Path]:
     """Lesson folders beside a bundle that it names (read loosely; load_bundle checks)."""
     from .catalog import read_bundle_file
 
-    folder = bundle_path.parent
-    return [
-        (folder / name).resolve()
-        for name in read_bundle_file(bundle_path).lesson_names
-        if (folder / name / LESSON_FILE).is_file()
-    ]
+    folders = read_bundle_file(bundle_path).lesson_folders()
+    return [folder.resolve() for folder in folders if (folder / LESSON_FILE).is_file()]
