@@ -37,6 +37,14 @@ def test_dates_print_at_the_precision_written(text, printed, year):
         ("0", "no year 0"),
         ("Oct 1962", "YYYY-MM-DD"),
         ("1962/10/22", "YYYY-MM-DD"),
+        # at the edges
+        ("-4-02-29", "February has 28 days"),  # 4 BCE is astronomical year -3: common
+        ("-2-02-29", "February has 28 days"),
+        ("1900-02-29", "February has 28 days"),
+        ("1962-00", "months run from 01 to 12"),
+        ("1962-10-00", "October has 31 days"),
+        ("1962-10-32", "October has 31 days"),
+        ("1962-04-31", "April has 30 days"),
     ],
 )
 def test_impossible_or_unreadable_dates_say_why(text, reason):
