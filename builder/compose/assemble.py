@@ -78,6 +78,7 @@ def assemble(
         large_print=large_print,
         line_pitch_in=0.5 if large_print else 11 / 32,
         project=Path(os.path.relpath(source.root, source.folder)).as_posix(),
+        page_breaks=frozenset(lesson.page_break_before),
     )
 
 

@@ -119,6 +119,7 @@ class LessonView:
     large_print: bool = False
     line_pitch_in: float = 11 / 32  # writing lines: wide-ruled, or wider in large print
     project: str = "."  # the project folder relative to the lesson's, for theme images
+    page_breaks: frozenset[str] = frozenset()  # sections that start on a fresh page
 
     @property
     def rubrics(self) -> list[QuestionView]:

@@ -123,7 +123,8 @@ def load_bundle(
 def select(
     source: LessonSource, entry: BundleLesson, path: Path, smap: SourceMap, loc: tuple
 ) -> tuple[LessonSource, list[Problem]]:
-    """The lesson narrowed to the bundle entry's questions, readings, tiers and timeline."""
+    """The lesson narrowed to the bundle entry's questions, readings, tiers and timeline,
+    with the entry's page breaks when it gives them."""
     problems: list[Problem] = []
     lesson = source.lesson
     readings = list(lesson.readings)
@@ -178,8 +179,16 @@ def select(
         timeline = None
     elif entry.timeline is not True:
         timeline = timeline.model_copy(update={"mode": entry.timeline.mode})
+    breaks = (
+        lesson.page_break_before if entry.page_break_before is None else entry.page_break_before
+    )
     narrowed = lesson.model_copy(
-        update={"readings": readings, "timeline": timeline, "questions": [q for q, _ in pairs]}
+        update={
+            "readings": readings,
+            "timeline": timeline,
+            "questions": [q for q, _ in pairs],
+            "page_break_before": breaks,
+        }
     )
     return replace(source, lesson=narrowed, question_ids=[qid for _, qid in pairs]), problems
 

@@ -111,6 +111,18 @@ class Timeline(Model):
     events: Annotated[list[Event], Field(min_length=2, max_length=MAX_EVENTS)]
 
 
+Section = Literal["readings", "questions", "organizers", "timeline"]
+
+
+def _one_or_list(value: object) -> object:
+    """`page_break_before: timeline` reads as the one-item list it means."""
+    return [value] if isinstance(value, str) else value
+
+
+# Sections that start on a fresh page (SPEC §2): otherwise each follows the one before.
+PageBreaks = Annotated[list[Section], BeforeValidator(_one_or_list), Field(max_length=4)]
+
+
 class Lesson(Model):
     title: Text
     subtitle: Text | None = None
@@ -123,6 +135,7 @@ class Lesson(Model):
     readings: Annotated[list[Reading], Field(max_length=MAX_READINGS)] = []
     questions: Annotated[list[Question], Field(max_length=MAX_QUESTIONS)] = []
     timeline: Timeline | None = None
+    page_break_before: PageBreaks = []
 
 
 # --- bundles: a packet of lessons for one class (SPEC §2) ------------------------------
@@ -159,6 +172,7 @@ class BundleLesson(Model):
     readings: list[Id] | None = None  # a subset
     timeline: Annotated[TimelineOverride | bool, BeforeValidator(_false_or_mapping)] = True
     tiers: Annotated[list[Tier], Field(min_length=1)] | None = None
+    page_break_before: PageBreaks | None = None  # replaces the lesson's own list
 
 
 class Bundle(Model):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..compose.line_numbers import numbered_lines
 from ..errors import Problem
+from .page_fill import body_boxes, sparse_page_warnings, starts_fresh
 
 TOLERANCE_PT = 1.0  # rounding in layout; one point is invisible on paper
 _NOTDEF = re.compile(r"^\.notdef glyph rendered for Unicode string unsupported by fonts")
@@ -35,7 +36,7 @@ def layout_warnings(document, lesson_file: Path) -> list[Problem]:
         bottom = page_box.margin_height() - page_box.margin_bottom
         overflowed = False
         last_ancestors, last_bottom = (), -1.0
-        for box, ancestors in _body_boxes(page_box):
+        for box, ancestors in body_boxes(page_box):
             element = getattr(box, "element", None)
             if element is not None and "question" in (element.get("class") or "").split():
                 question_pages[element.get("id") or "?"].add(number)
@@ -50,7 +51,8 @@ def layout_warnings(document, lesson_file: Path) -> list[Problem]:
                 last_ancestors, last_bottom = ancestors, box_bottom
         if overflowed:
             overflow_pages.append(number)
-        what = _stranded(last_ancestors) if number < len(document.pages) else None
+        last = number == len(document.pages)
+        what = None if last or starts_fresh(document.pages[number]) else _stranded(last_ancestors)
         if what:
             stranded.append(f"{what} at the foot of page {number}")
     warnings = [
@@ -77,6 +79,7 @@ def layout_warnings(document, lesson_file: Path) -> list[Problem]:
         Problem(lesson_file, f"{what}, apart from what follows it", severity="warning")
         for what in stranded
     ]
+    warnings += sparse_page_warnings(document, lesson_file)
     return warnings + line_number_warnings(document, lesson_file)
 
 
@@ -125,23 +128,6 @@ def line_number_warnings(document, lesson_file: Path) -> list[Problem]:
         )
         for doc in sorted(drifted)
     ]
-
-
-def _body_boxes(page_box):
-    """Every box on the page except the margin boxes (footer, banner), with the elements
-    it sits in, outermost first."""
-    for child in page_box.children:
-        if type(child).__name__ != "MarginBox":
-            yield from _walk(child, ())
-
-
-def _walk(box, ancestors: tuple):
-    element = getattr(box, "element", None)
-    if element is not None and (not ancestors or ancestors[-1] is not element):
-        ancestors = (*ancestors, element)
-    yield box, ancestors
-    for child in getattr(box, "children", ()):
-        yield from _walk(child, ancestors)
 
 
 def _is_content(box) -> bool:
