@@ -51,8 +51,9 @@ def layout_warnings(document, lesson_file: Path) -> list[Problem]:
                 last_ancestors, last_bottom = ancestors, box_bottom
         if overflowed:
             overflow_pages.append(number)
-        last = number == len(document.pages)
-        what = None if last or starts_fresh(document.pages[number]) else _stranded(last_ancestors)
+        what = _stranded(last_ancestors) if number < len(document.pages) else None
+        if what and starts_fresh(document.pages[number]):  # the lesson asked for the turn
+            what = None
         if what:
             stranded.append(f"{what} at the foot of page {number}")
     warnings = [
