@@ -28,6 +28,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from generate import SIZES, generate
+from results import merge_results
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -95,8 +96,9 @@ def plan_jobs(project: Path, jobs_file: Path) -> dict:
     """Untimed: the documents lessonpack renders, written as baseline jobs (JSON)."""
     import builder.render.pdf as render_pdf
     from builder.errors import errors_in
+    from builder.output.documents import documents, measure_job, pdf_job
     from builder.output.pipeline import BuildOptions, load, plan
-    from builder.output.plan import pdf_job
+    from builder.render.paper import paper_size
 
     result = load([project / "lessons"])
     if errors_in(result.problems):
@@ -105,7 +107,7 @@ def plan_jobs(project: Path, jobs_file: Path) -> dict:
     for group in plan(result, BuildOptions(out_dir=project / "out", force=True, jobs=1)):
         # lessonpack first lays out a line-numbered lesson's readings; the floor does not.
         # A lesson printed alone and in a bundle is measured at least once.
-        measure, lines = group.measure_job(), None
+        measure, lines = measure_job(group), None
         if measure is not None:
             key = (measure.html, measure.paper, measure.stylesheets)
             if key not in measured:
@@ -113,7 +115,7 @@ def plan_jobs(project: Path, jobs_file: Path) -> dict:
                 measured[key] = render_pdf.measure_lines(measure)
                 measuring += time.perf_counter() - start
             lines = measured[key]
-        for doc in group.documents(lines):
+        for doc in documents(group, lines):
             job = pdf_job(doc.source, doc.html, doc.name, doc.layout)
             pdf_jobs.append(job)
             jobs.append(
@@ -121,7 +123,7 @@ def plan_jobs(project: Path, jobs_file: Path) -> dict:
                     "html": job.html,
                     "base_url": job.base_dir.as_uri() + "/",
                     "stylesheets": [str(path) for path in job.stylesheets],
-                    "paper_css": render_pdf.PAPER_CSS[job.paper],
+                    "paper_css": paper_size(job.paper).page_css,
                     "identifier": job.identifier,
                     "output": f"{doc.name}.pdf",
                 }
@@ -350,6 +352,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--quick", action="store_true", help="only 'one' and 'ten' (smoke run)")
     parser.add_argument("--sizes", nargs="+", choices=SIZES, help="only these project sizes")
+    parser.add_argument(
+        "--rebuilds", choices=SIZES, help="the project of the rebuild rows (default: thirty)"
+    )
     parser.add_argument("--rounds", type=int, help="rounds per size (default: 5, 3, 3, 3)")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects")
     args = parser.parse_args()
@@ -363,7 +368,9 @@ def main() -> None:
             project = generate(size, work / size)
             rounds = args.rounds or ROUNDS[size]
             results["sizes"][size] = measure_size(size, project, rounds)
-        rebuilt = "thirty" if "thirty" in sizes else sizes[-1]
+        rebuilt = args.rebuilds or ("thirty" if "thirty" in sizes else sizes[-1])
+        if rebuilt not in sizes:
+            generate(rebuilt, work / rebuilt)
         results["rebuilds"][rebuilt] = measure_rebuilds(rebuilt, work / rebuilt)
         results["startup"] = measure_startup()
         some = results["sizes"].get("ten") or results["sizes"][sizes[-1]]
@@ -377,8 +384,9 @@ def main() -> None:
         del r["_pdf_jobs"], r["_jobs"]
     results["machine"]["loadavg_end"] = os.getloadavg()
     results["rows"] = rows(results)
-    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(table(results["rows"]))
+    shown = results["rows"]
+    merge_results(args.out, results)
+    print(table(shown))
     m = results["machine"]
     print(f"\nlessonpack {m['lessonpack_commit']} from {m['lessonpack_source']}; JSON: {args.out}")
 
