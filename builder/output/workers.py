@@ -156,21 +156,27 @@ class _Run:
         self.failed: dict[Group, list[Problem]] = {}
         self.pending: dict[Future, tuple[Group, str | None]] = {}
         self.measuring: dict[Group, str] = {}  # the measuring key of each pass under way
+        self.waiting: dict[str, list[Group]] = {}  # groups waiting for each pass under way
         self.stop_if_interrupted: Callable[[], None] = lambda: None
 
     def start(self, group: Group, lines=None, measured: bool = False) -> None:
-        """Submit a group's measuring pass, or once measured, its documents."""
+        """Submit a group's measuring pass, or once measured, its documents. Groups whose
+        readings measure alike (a lesson alone and in a bundle; a title edit) share one
+        pass: measured before in this process, or under way in this run."""
         from .cache import Entry
         from .documents import documents, measure_job, pdf_job
 
         entry = self.entries.setdefault(group, Entry())
         try:
-            measure = None if measured else measure_job(group)
-            if measure is not None:
-                key = _measuring_key(measure, group)
+            key = None if measured else _measuring_key(group)
+            if key is not None:
+                if key in self.waiting:  # another group's pass measures the same
+                    self.waiting[key].append(group)
+                    return
                 if key not in _MEASURED:
+                    self.waiting[key] = [group]
                     self.measuring[group] = key
-                    self._submit(measure_task, measure, group, None)
+                    self._submit(measure_task, measure_job(group), group, None)
                     return
                 lines = _MEASURED[key]  # the same readings, measured before in this process
                 if self.progress:
@@ -195,22 +201,29 @@ class _Run:
         self.stop_if_interrupted()  # an InlineExecutor has just rendered the document
 
     def _collect(self, future: Future, group: Group, made: Made | None) -> None:
-        """Take one finished task; a finished measuring pass starts its group's documents."""
+        """Take one finished task; a finished measuring pass starts its groups' documents."""
         if self.progress:
             what = made.name() if made else f"{group.folder}/{group.source.slug} (measuring)"
             self.progress.done(what)
+        key = self.measuring.pop(group) if made is None else ""
+        waiting = self.waiting.pop(key, []) if made is None else [group]
+        for other in waiting if self.progress else ():
+            if other is not group:  # its own step: measured along with `group`
+                self.progress.done(f"{other.folder}/{other.source.slug} (measured)")
         try:
             outcome = future.result()
         except LessonError as exc:
-            self.failed.setdefault(group, []).extend(exc.problems)
-            return
-        if group in self.failed:
+            for failed in waiting:
+                self.failed.setdefault(failed, []).extend(exc.problems)
             return
         if made is None:
-            _MEASURED[self.measuring.pop(group)] = outcome
+            _MEASURED[key] = outcome
             while len(_MEASURED) > MEASURED_KEPT:
                 del _MEASURED[next(iter(_MEASURED))]  # the oldest first
-            self.start(group, outcome, measured=True)
+            for measured in waiting:
+                self.start(measured, outcome, measured=True)
+            return
+        if group in self.failed:
             return
         entry = self.entries[group]
         entry.add(made, "pdf", outcome.data, outcome.pages)
@@ -237,18 +250,33 @@ def _ctrl_c_between_documents() -> Iterator[Callable[[], None]]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _measuring_key(job, group: Group) -> str:
-    """What a measuring pass depends on: the readings' HTML and images, the stylesheets,
-    the paper (not the questions: editing one does not move a reading's lines)."""
-    from .fingerprints import digest, files_digest
+def _measuring_key(group: Group) -> str | None:
+    """What a group's measuring pass depends on, or None if it has no numbered reading:
+    the readings (their fields and texts), the lesson's slug and language (hyphenation),
+    the layout, the theme's templates and stylesheets, and the readings' images. Not the
+    title, questions, timeline or a bundle's header: the measuring pass hides them
+    (line_numbers.MEASURE_CSS), so editing one measures nothing again."""
+    if not group.needs_measuring:
+        return None
+    from ..project.files import builtin_theme_root
+    from ..render.theme import stylesheet_paths
+    from .fingerprints import digest, files_digest, theme_files
 
-    source = group.source
-    images = [source.folder / i.file for r in source.lesson.readings for i in r.images]
+    source, layout = group.source, group.layout
+    lesson = source.lesson
+    images = [source.folder / i.file for r in lesson.readings for i in r.images]
+    theme = [*theme_files(source.root), *theme_files(builtin_theme_root())]
     return digest(
-        job.html,
+        [reading.model_dump(mode="json") for reading in lesson.readings],
+        source.reading_texts,
+        source.original_texts,
+        source.slug,
+        lesson.language,
+        sorted(lesson.page_break_before),
+        layout.paper,
+        layout.large_print,
         files_digest(images, source.folder),
-        files_digest(job.stylesheets, Path("/")),
-        job.paper,
+        files_digest([*theme, *stylesheet_paths(source.root, layout.large_print)], Path("/")),
     )
 
 
