@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import Catalog, scan
-from .pages import PageImages
+from .pages import PageImages, PagesAhead
 from .snapshots import Snapshot, build_snapshot
 from .worker import Worker
 
@@ -100,7 +100,7 @@ class Previews:
                     self.workdir / paper,
                     self.images,
                     entry.snapshot,
-                    self._pool,
+                    PagesAhead(self._pool, self.images),
                 )
             except BrokenExecutor:  # a render worker died (killed, out of memory): restart
                 log.warning("restarting the render workers")
