@@ -55,6 +55,10 @@ def _lesson(title: str, questions: str, extra: str = "", events: int = 12) -> st
 FLOW = _lesson("Sections that flow", "".join(_question(n) for n in (1, 2, 3)))
 LESSONS = {
     "flow": FLOW,
+    **{
+        f"flow-{mode}": FLOW.replace("timeline:\n", f"timeline:\n  mode: {mode}\n")
+        for mode in ("fill", "match")
+    },
     "fresh": _lesson(
         "A fresh page", "".join(_question(n) for n in (1, 2, 3)), "page_break_before: timeline\n"
     ),
@@ -135,15 +139,18 @@ def foot_space(pdf) -> list[float]:
     return spaces
 
 
-def test_the_timeline_follows_the_questions_and_breaks_between_rows(project):
-    pdf = _pdf(project, "flow")
+@pytest.mark.parametrize("slug", ["flow", "flow-fill", "flow-match"])
+def test_the_timeline_follows_the_questions_and_breaks_between_rows(slug, project):
+    pdf = _pdf(project, slug)
     [(page, _)] = find(pdf, "The road to war")
     assert page == 1  # on the page the questions end, not moved whole to page 2
-    assert [p for p, _ in find(pdf, "EVENT")] == [1, 2]  # the header row, repeated
-    pages = [find(pdf, label) for _, label in EVENTS]
-    assert all(len(p) == 1 for p in pages)  # every event once
+    assert {p for p, _ in find(pdf, "EVENT")} == {1, 2}  # the header row, repeated
+    # Every event once in the table (fill mode's drawing on page 3 labels them again).
+    pages = [[hit for hit in find(pdf, label) if hit[0] <= 2] for _, label in EVENTS]
+    assert all(len(p) == 1 for p in pages)
     assert {p[0][0] for p in pages} == {1, 2}
-    assert len(foot_space(pdf)) == 2
+    # The student sheet ends there; fill mode adds its drawing of blank markers.
+    assert len(foot_space(pdf)) == (3 if slug == "flow-fill" else 2)
 
 
 def test_no_page_but_the_last_ends_more_than_40_percent_empty(project):

@@ -96,6 +96,11 @@ class TimelineView:
     drawing_key: list[Markup] = field(default_factory=list)
     drawing_student: list[Markup] = field(default_factory=list)
 
+    @property
+    def match_rows(self) -> list[tuple[tuple[str, str], EventView]]:
+        """Match mode's table rows: each date (with its answer) beside one lettered event."""
+        return list(zip(self.dates, self.events, strict=True))
+
 
 @dataclass(frozen=True)
 class LessonView:
