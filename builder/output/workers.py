@@ -272,7 +272,6 @@ def _measuring_key(group: Group) -> str | None:
         source.original_texts,
         source.slug,
         lesson.language,
-        sorted(lesson.page_break_before),
         layout.paper,
         layout.large_print,
         files_digest(images, source.folder),
