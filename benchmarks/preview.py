@@ -103,7 +103,7 @@ def measure(address: str, lesson: Path, saves: int, chromium: str) -> dict:
             page.set_default_timeout(TIMEOUT_MS)
             page.goto(f"{address}/lesson/{SLUG}")
             page.wait_for_function(
-                "document.getElementById('status').textContent.startsWith('Up to date')"
+                "() => document.getElementById('status').textContent.startsWith('Up to date')"
             )
             height = page.evaluate("document.documentElement.scrollHeight")
             page.set_viewport_size({"width": 1280, "height": height + 200})
