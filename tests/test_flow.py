@@ -4,6 +4,7 @@ the foot of each page, page counts, and the warning for a page left short on pur
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 
@@ -242,3 +243,24 @@ def test_page_break_before_names_only_sections(value, message, write_lesson, cli
     result = cli("check")
     assert result.exit_code == 1
     assert "lesson.yaml:2:" in result.stderr and message in result.stderr
+
+
+def test_a_heading_left_by_a_question_a_page_tall_says_what_to_do(write_lesson, cli):
+    # In large print, 14 lines (7 in) and a long prompt fill a Letter page: its group
+    # heading cannot go with it. The warning names the question and the fix.
+    prompt = " ".join(["Explain what the documents say about the war, and why."] * 6)
+    write_lesson(
+        "tall",
+        f"title: T\nquestions:\n  - prompt: Short one?\n    answer: Yes.\n"
+        f"  - prompt: {prompt}\n    group: Extended response\n    lines: 14\n"
+        f"    answer: A long answer.\n",
+    )
+    result = cli("build", "--large-print", "--no-key")
+    assert result.exit_code == 0, result.stderr
+    found = re.search(
+        r"warning: the heading 'Extended response' at the foot of the large-print student "
+        r"sheet's page (\d+), apart from what follows it: question 2 fills page (\d+) "
+        r"alone, so the heading cannot go with it; lower that question's 'lines'",
+        result.stderr,
+    )
+    assert found and int(found[2]) == int(found[1]) + 1, result.stderr

@@ -73,11 +73,11 @@ def test_heading_or_source_line_ending_a_page_is_reported(write_lesson, cli, tmp
     assert result.exit_code == 1
     assert (
         "lessons/head/lesson.yaml: error: a document's title or source line at the foot "
-        "of page 1, apart from what follows it"
+        "of the student sheet's page 1, apart from what follows it"
     ) in result.stderr
     (tmp_path / "styles" / "custom.css").write_text(
         ".questions > h2 { break-after: page !important; }"
     )
     write_lesson("head", "title: T\nquestions:\n  - prompt: Why?\n    answer: x\n")
     result = cli("check", "--strict")
-    assert "error: the heading 'Questions' at the foot of page 1" in result.stderr
+    assert "error: the heading 'Questions' at the foot of the student sheet's page 1" in result.stderr

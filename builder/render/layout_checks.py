@@ -17,7 +17,14 @@ from pathlib import Path
 
 from ..compose.line_numbers import numbered_lines
 from ..errors import Problem
-from .page_fill import body_boxes, sparse_page_warnings, starts_fresh
+from .page_fill import (
+    body_boxes,
+    free_space,
+    next_block,
+    sheet_name,
+    sparse_page_warnings,
+    starts_fresh,
+)
 
 TOLERANCE_PT = 1.0  # rounding in layout; one point is invisible on paper
 _NOTDEF = re.compile(r"^\.notdef glyph rendered for Unicode string unsupported by fonts")
@@ -55,7 +62,10 @@ def layout_warnings(document, lesson_file: Path) -> list[Problem]:
         if what and starts_fresh(document.pages[number]):  # the lesson asked for the turn
             what = None
         if what:
-            stranded.append(f"{what} at the foot of page {number}")
+            stranded.append(
+                f"{what} at the foot of {sheet_name(page_box)} page {number}, apart from "
+                "what follows it" + _why(document, number)
+            )
     warnings = [
         Problem(
             lesson_file,
@@ -76,12 +86,22 @@ def layout_warnings(document, lesson_file: Path) -> list[Problem]:
                 severity="warning",
             )
         )
-    warnings += [
-        Problem(lesson_file, f"{what}, apart from what follows it", severity="warning")
-        for what in stranded
-    ]
+    warnings += [Problem(lesson_file, what, severity="warning") for what in stranded]
     warnings += sparse_page_warnings(document, lesson_file)
     return warnings + line_number_warnings(document, lesson_file)
+
+
+def _why(document, number: int) -> str:
+    """The reason a heading was left behind, when it is that what follows it (a question
+    with its writing lines) fills the next page: together they would not fit on any."""
+    page = document.pages[number]._page_box  # the next page
+    block = next_block(page)
+    if block is None or block.height < 0.9 * free_space(page)[1]:
+        return ""
+    return (
+        f": {block.text} fills page {number + 1} alone, so the heading cannot go with it; "
+        "lower that question's 'lines'"
+    )
 
 
 def _stranded(ancestors: tuple) -> str | None:

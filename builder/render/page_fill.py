@@ -40,7 +40,7 @@ class Block:
 
 def sparse_page_warnings(document, lesson_file: Path) -> list[Problem]:
     pages = [page._page_box for page in document.pages]
-    sheet = _sheet(pages[0])
+    sheet = sheet_name(pages[0])
     warnings = []
     for number, (page, following) in enumerate(pairwise(pages), start=1):
         free, height = free_space(page)
@@ -63,7 +63,7 @@ def sparse_page_warnings(document, lesson_file: Path) -> list[Problem]:
     return warnings
 
 
-def _sheet(page_box) -> str:
+def sheet_name(page_box) -> str:
     """ "the answer key's", "the large-print student sheet's": which PDF the page is in."""
     for box, _ in body_boxes(page_box):
         if getattr(box, "element", None) is not None and box.element.tag == "body":
@@ -80,7 +80,7 @@ def starts_fresh(page) -> bool:
 
 
 def free_space(page_box) -> tuple[float, float]:
-    """(space left at the foot of the page's text area, the area's height), in points."""
+    """(space left at the foot of the page's text area, the area's height), in CSS pixels."""
     top, bottom = _text_area(page_box)
     return bottom - _used_bottom(page_box, top), bottom - top
 
