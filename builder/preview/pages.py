@@ -3,14 +3,17 @@
 The PDFs of recent builds are kept in memory by the digest of their bytes; a page
 image is named by that digest and never changes, so the browser may cache it for good
 and a rebuild that changed nothing costs no new images. A document the preview renders
-has its pages made into images right away by the worker process that rendered it
-(`PagesAhead`), the student sheet's and the key's at the same time, so they are ready
-when the browser asks. Others (a PDF from the build cache) are made when asked, by
-pdfium in one thread of its own (it is not thread-safe), apart from the builds.
+has its pages made into images at once by the render workers (`PagesAhead`), a few
+pages per task so both workers share a long key, while the build finishes; a browser
+asking for a page meanwhile waits for that task. Others (a PDF from the build cache)
+are made when asked, by pdfium in one thread of its own (it is not thread-safe),
+apart from the builds.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import io
 import threading
@@ -24,6 +27,7 @@ from .worker import Worker
 SCALE = 1.5
 KEPT_PDFS = 32  # enough for both paper sizes of several open previews
 KEPT_IMAGES = 160
+SLICE = 2  # pages per image task: both workers share a document's pages
 
 
 def digest(data: bytes) -> str:
@@ -36,6 +40,7 @@ class PageImages:
         self._images: OrderedDict[tuple[str, int], bytes] = OrderedDict()
         self._lock = threading.Lock()
         self._worker = Worker("lessonpack-pages")
+        self._coming: dict[tuple[str, int], Future] = {}  # pages a render worker is making
 
     def add(self, data: bytes) -> str:
         """Keep a PDF (any thread); returns the digest that names it and its pages."""
@@ -47,14 +52,23 @@ class PageImages:
                 self._pdfs.popitem(last=False)
         return name
 
-    def add_with_pages(self, data: bytes, pngs: list[bytes]) -> str:
-        """Keep a PDF and the images of its pages, made where it was rendered."""
-        name = self.add(data)
+    def coming(self, name: str, first: int, task: Future) -> None:
+        """`task` (a render worker's) makes the pages of `name` from `first` on: keep them
+        when it is done, and let a browser asking meanwhile wait for it."""
         with self._lock:
-            for number, png in enumerate(pngs, start=1):
-                self._images[(name, number)] = png
-            self._trim()
-        return name
+            for number in range(first, first + SLICE):
+                self._coming[(name, number)] = task
+
+        def done(task: Future) -> None:
+            pngs = [] if task.cancelled() or task.exception() else task.result()
+            with self._lock:
+                for number, png in enumerate(pngs, start=first):
+                    self._images[(name, number)] = png
+                for number in range(first, first + SLICE):
+                    self._coming.pop((name, number), None)
+                self._trim()
+
+        task.add_done_callback(done)
 
     def pdf(self, name: str) -> bytes | None:
         with self._lock:
@@ -64,6 +78,12 @@ class PageImages:
         """Page `number` (1-based) of the PDF `name` as PNG, or None if there is none."""
         with self._lock:
             cached = self._images.get((name, number))
+            coming = self._coming.get((name, number))
+        if cached is None and coming is not None:
+            with contextlib.suppress(Exception):  # a failed task: make the page here
+                await asyncio.wrap_future(coming)
+            with self._lock:
+                cached = self._images.get((name, number))
         if cached is not None:
             return cached
         return await self._worker.run(self._render, name, number)
@@ -99,28 +119,22 @@ def _png(page) -> bytes:
     return buffer.getvalue()
 
 
-def page_images(data: bytes) -> list[bytes]:
-    """Every page of a PDF as PNG, in order."""
+def page_images(data: bytes, first: int = 1, count: int | None = None) -> list[bytes]:
+    """Pages `first`, `first + 1` ... (`count` of them, default all) of a PDF as PNG."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(data)
     try:
-        return [_png(page) for page in document]
+        last = len(document) if count is None else min(len(document), first + count - 1)
+        return [_png(document[number - 1]) for number in range(first, last + 1)]
     finally:
         document.close()
 
 
-def render_with_pages(job):
-    """In a render worker: the document (output.workers.render_task) and its page images."""
-    from ..output.workers import render_task
-
-    rendered = render_task(job)
-    return rendered, page_images(rendered.data)
-
-
 class PagesAhead(Executor):
-    """The render workers, each making the page images of the documents it renders
-    (the pipeline's render tasks); every other task passes through unchanged."""
+    """The render workers, also making the page images of each document the pipeline
+    renders, `SLICE` pages per task, as soon as it is rendered; every task passes
+    through unchanged."""
 
     def __init__(self, pool: Executor, images: PageImages):
         self.pool = pool
@@ -129,18 +143,19 @@ class PagesAhead(Executor):
     def submit(self, fn, /, *args, **kwargs) -> Future:
         from ..output.workers import render_task
 
-        if fn is not render_task:
-            return self.pool.submit(fn, *args, **kwargs)
-        rendered: Future = Future()
+        task = self.pool.submit(fn, *args, **kwargs)
+        if fn is render_task:
+            task.add_done_callback(self._make_pages)
+        return task
 
-        def done(inner: Future) -> None:
+    def _make_pages(self, task: Future) -> None:
+        if task.cancelled() or task.exception() is not None:
+            return  # the build reports it
+        rendered = task.result()
+        name = self.images.add(rendered.data)
+        for first in range(1, rendered.pages + 1, SLICE):
             try:
-                result, pngs = inner.result()
-            except BaseException as exc:  # a refused image, a dead worker: the build's to say
-                rendered.set_exception(exc)
+                pages = self.pool.submit(page_images, rendered.data, first, SLICE)
+            except RuntimeError:  # the pool is shutting down: pages are made when asked
                 return
-            self.images.add_with_pages(result.data, pngs)
-            rendered.set_result(result)
-
-        self.pool.submit(render_with_pages, *args, **kwargs).add_done_callback(done)
-        return rendered
+            self.images.coming(name, first, pages)
