@@ -260,7 +260,7 @@ def test_a_heading_left_by_a_question_a_page_tall_says_what_to_do(write_lesson, 
     found = re.search(
         r"warning: the heading 'Extended response' at the foot of the large-print student "
         r"sheet's page (\d+), apart from what follows it: question 2 fills page (\d+) "
-        r"alone, so the heading cannot go with it; lower that question's 'lines'",
+        r"alone, so the heading cannot go with it; lower its 'lines'",
         result.stderr,
     )
     assert found and int(found[2]) == int(found[1]) + 1, result.stderr

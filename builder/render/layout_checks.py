@@ -98,10 +98,8 @@ def _why(document, number: int) -> str:
     block = next_block(page)
     if block is None or block.height < 0.9 * free_space(page)[1]:
         return ""
-    return (
-        f": {block.text} fills page {number + 1} alone, so the heading cannot go with it; "
-        "lower that question's 'lines'"
-    )
+    fix = "shorten its answer" if "answer key" in sheet_name(page) else "lower its 'lines'"
+    return f": {block.text} fills page {number + 1} alone, so the heading cannot go with it; {fix}"
 
 
 def _stranded(ancestors: tuple) -> str | None:
