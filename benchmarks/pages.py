@@ -1,6 +1,6 @@
 """Pictures of every page, to look at a layout change before and after (issue 14).
 
-Builds the sample lesson and the hard fixture lessons (tests/fixture_lessons.py), in
+Builds the sample lessons and the hard fixture lessons (tests/fixture_lessons.py), in
 regular and large print, into a scratch project, and turns each page into a PNG with
 poppler's `pdftoppm` (plus one contact sheet per PDF, OUT/NAME.png); one line per PDF
 gives its page count and how full each page is (how far down the body's ink reaches).
@@ -15,39 +15,23 @@ It uses the `lessonpack` importable from where it is run (the checkout's `builde
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def fixtures() -> dict:
-    """The fixture lessons' builders: {name: () -> (yaml_text, {file: text})}, from
-    tests/fixture_lessons.py (or, in older checkouts, tests/test_fixtures.py)."""
-    tests = ROOT / "tests"
-    module_file = tests / "fixture_lessons.py"
-    if not module_file.exists():
-        module_file = tests / "test_fixtures.py"
-    spec = importlib.util.spec_from_file_location("fixture_lessons", module_file)
-    module = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, str(tests))
-    spec.loader.exec_module(module)
-    return module.FIXTURES
-
-
 def make_project(project: Path) -> None:
+    """The sample lessons and bundle, and the fixture lessons of tests/fixture_lessons.py
+    (for a checkout older than that file, copy it into the checkout's tests/ first)."""
     shutil.copytree(ROOT / "lessons", project / "lessons")
-    for name, make in fixtures().items():
-        yaml_text, files = make()
-        folder = project / "lessons" / name
-        folder.mkdir(parents=True)
-        (folder / "lesson.yaml").write_text(textwrap.dedent(yaml_text), encoding="utf-8")
-        for file, content in files.items():
-            (folder / file).write_text(content, encoding="utf-8")
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fixture_lessons import FIXTURES, write_fixture
+
+    for name in FIXTURES:
+        write_fixture(project, name)
 
 
 def fullness(pages: list[Path]) -> list[int]:

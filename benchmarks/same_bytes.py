@@ -17,7 +17,6 @@ import json
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,15 +29,10 @@ def _project() -> Path:
     shutil.rmtree(WORK, ignore_errors=True)
     shutil.copytree(ROOT / "lessons", WORK / "lessons")
     sys.path.insert(0, str(ROOT / "tests"))
-    from test_fixtures import FIXTURES  # the hard lessons the tests print
+    from fixture_lessons import FIXTURES, write_fixture  # the hard lessons the tests print
 
-    for name, make in FIXTURES.items():
-        yaml_text, files = make()
-        folder = WORK / "lessons" / name
-        folder.mkdir(parents=True)
-        (folder / "lesson.yaml").write_text(textwrap.dedent(yaml_text), encoding="utf-8")
-        for file, content in files.items():
-            (folder / file).write_text(content, encoding="utf-8")
+    for name in FIXTURES:
+        write_fixture(WORK, name)
     return WORK
 
 
