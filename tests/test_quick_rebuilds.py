@@ -127,3 +127,41 @@ def test_the_preview_makes_page_images_where_it_rendered(project, monkeypatch):
             width, height = Image.open(io.BytesIO(png)).size
             assert (width, height) == (round(612 * SCALE), round(792 * SCALE))  # Letter
     assert asked == []  # every image was ready: none made on demand
+
+
+def test_the_preview_shows_each_document_as_soon_as_it_is_rendered(project, tmp_path):
+    """After a save, the first document rendered (the student sheet or the key) shows
+    its new pages while the other still renders ("building"); then the build ends."""
+    from builder.preview.builds import Previews
+
+    key = f"lesson/{SLUG}"
+    published: list[tuple[str, list[str], bool]] = []
+
+    async def edit_and_listen():
+        previews = Previews([project / "lessons"], tmp_path / "builds")
+        await previews.start()
+        try:
+            before = [d.digest for d in (await previews.snapshot(key, "letter")).documents]
+            real = previews._publish
+
+            def recording(channel, event):
+                snapshot = previews.current(key, "letter")
+                digests = [d.digest for d in snapshot.documents]
+                published.append((event, digests, previews.building(key, "letter")))
+                real(channel, event)
+
+            previews._publish = recording
+            listener = previews.subscribe(key, "letter")
+            _retitle(project, "Thirteen Days")
+            await previews.files_changed({project / "lessons" / SLUG / "lesson.yaml"})
+            while await asyncio.wait_for(listener.get(), 120) != "state":
+                pass
+            return before
+        finally:
+            previews.close()
+
+    before = asyncio.run(edit_and_listen())
+    changed = [sum(a != b for a, b in zip(d, before, strict=True)) for _, d, _ in published]
+    assert published[-1][0] == "state" and changed[-1] == 2  # both documents are new
+    early = [c for (event, _, building), c in zip(published, changed, strict=True) if building]
+    assert 1 in early  # one document's new pages shown while the other still rendered

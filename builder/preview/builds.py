@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .catalog import Catalog, scan
 from .pages import PageImages, PagesAhead
-from .snapshots import Snapshot, build_snapshot
+from .snapshots import Snapshot, build_snapshot, early_pages
 from .worker import Worker
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,12 @@ class Previews:
                 return
             entry.stale, entry.building = False, True
             self._publish(_channel(key, paper), "building")
+            loop = asyncio.get_running_loop()
+
+            def rendered(identifier: str, digest: str, pages: int) -> None:  # any thread
+                loop.call_soon_threadsafe(self._rendered, key, paper, identifier, digest, pages)
+
+            previous = entry.snapshot
             try:
                 snapshot = await self._worker.run(
                     build_snapshot,
@@ -99,8 +105,8 @@ class Previews:
                     paper,
                     self.workdir / paper,
                     self.images,
-                    entry.snapshot,
-                    PagesAhead(self._pool, self.images),
+                    previous,
+                    PagesAhead(self._pool, self.images, rendered),
                 )
             except BrokenExecutor:  # a render worker died (killed, out of memory): restart
                 log.warning("restarting the render workers")
@@ -119,6 +125,18 @@ class Previews:
                 snapshot = _replace_version(snapshot, self._version)
             entry.snapshot = snapshot
             self._publish(_channel(key, paper), "state")
+
+    def _rendered(self, key: str, paper: str, identifier: str, digest: str, pages: int) -> None:
+        """One document of a build under way is rendered (the student sheet, say, while
+        the key still renders): show its new pages now, the rest when the build is done."""
+        entry = self._entries.get((key, paper))
+        if entry is None or not entry.building or entry.snapshot is None:
+            return
+        changed = early_pages(entry.snapshot, identifier, digest, pages)
+        if changed is not None:
+            self._version += 1
+            entry.snapshot = _replace_version(changed, self._version)
+            self._publish(_channel(key, paper), "building")
 
     # ---- changes ----
 

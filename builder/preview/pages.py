@@ -18,6 +18,7 @@ import hashlib
 import io
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 
 from .worker import Worker
@@ -136,23 +137,32 @@ class PagesAhead(Executor):
     renders, `SLICE` pages per task, as soon as it is rendered; every task passes
     through unchanged."""
 
-    def __init__(self, pool: Executor, images: PageImages):
+    def __init__(
+        self,
+        pool: Executor,
+        images: PageImages,
+        rendered: Callable[[str, str, int], None] | None = None,
+    ):
         self.pool = pool
         self.images = images
+        self.rendered = rendered  # (job identifier, digest, pages): one document is done
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         from ..output.workers import render_task
 
         task = self.pool.submit(fn, *args, **kwargs)
         if fn is render_task:
-            task.add_done_callback(self._make_pages)
+            identifier = args[0].identifier
+            task.add_done_callback(lambda task: self._make_pages(task, identifier))
         return task
 
-    def _make_pages(self, task: Future) -> None:
+    def _make_pages(self, task: Future, identifier: str) -> None:
         if task.cancelled() or task.exception() is not None:
             return  # the build reports it
         rendered = task.result()
         name = self.images.add(rendered.data)
+        if self.rendered is not None:
+            self.rendered(identifier, name, rendered.pages)
         for first in range(1, rendered.pages + 1, SLICE):
             try:
                 pages = self.pool.submit(page_images, rendered.data, first, SLICE)

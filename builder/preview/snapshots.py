@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import BrokenExecutor, Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import LessonError, Problem, errors_in
@@ -89,6 +89,20 @@ def build_snapshot(
     if result.bundles:
         title = result.bundles[0].bundle.title or title
     return Snapshot(0, title, tuple(documents), web, tuple(result.problems), False, seconds)
+
+
+def early_pages(snapshot: Snapshot, identifier: str, digest: str, pages: int) -> Snapshot | None:
+    """`snapshot` with the new pages of the document a render job made (its identifier,
+    `<folder>/<name>/<paper>`, names the file), or None if it shows no such document or
+    already these pages."""
+    name = identifier.rsplit("/", 2)[-2] + ".pdf"
+    documents = tuple(
+        replace(d, digest=digest, pages=pages) if d.filename == name else d
+        for d in snapshot.documents
+    )
+    if [d.digest for d in documents] == [d.digest for d in snapshot.documents]:
+        return None
+    return replace(snapshot, documents=documents)
 
 
 def _failed(
