@@ -20,6 +20,10 @@ def merge_results(out: Path, results: dict) -> dict:
     except (OSError, ValueError):
         merged = {}
     stamp = {k: results["machine"][k] for k in ("date", "lessonpack_commit")}
+    before = {k: merged.get("machine", {}).get(k) for k in stamp}
+    for row in merged.get("rows", []):  # rows of a run from before rows were stamped
+        for k, v in before.items():
+            row.setdefault(k, v)
     fresh = [{**row, **stamp} for row in results.pop("rows", [])]
     for name, section in results.items():
         if name in ("sizes", "rebuilds", "preview") and isinstance(merged.get(name), dict):
