@@ -80,7 +80,7 @@ def test_a_prompt_edit_measures_nothing_again(project, measured):
 
 def test_a_reading_edit_measures_again(project, measured):
     _build(project, "dist")
-    reading = sorted((project / "lessons" / SLUG / "readings").glob("*.md"))[0]
+    reading = project / "lessons" / SLUG / "readings" / "origins.md"  # a numbered reading
     text = reading.read_text(encoding="utf-8")
     reading.write_text(text.replace("\n\n", " A sentence more.\n\n", 1), encoding="utf-8")
     _build(project, "dist")
@@ -165,3 +165,68 @@ def test_the_preview_shows_each_document_as_soon_as_it_is_rendered(project, tmp_
     assert published[-1][0] == "state" and changed[-1] == 2  # both documents are new
     early = [c for (event, _, building), c in zip(published, changed, strict=True) if building]
     assert 1 in early  # one document's new pages shown while the other still rendered
+
+
+def test_a_newer_save_stops_the_build_it_made_stale(project, tmp_path, monkeypatch):
+    """A reading is saved, and while its lines are measured the title is saved too: the
+    stale build renders no document; the next one renders both, with the newest title."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import builder.preview.builds as builds
+    from builder.preview.builds import Previews
+
+    measuring = threading.Event()  # the gated pass has started
+    gate = threading.Event()
+    rendered: list[str] = []
+
+    class GatedWorkers(ThreadPoolExecutor):
+        """Render workers in threads; a measuring pass waits for the gate."""
+
+        def submit(self, fn, /, *args, **kwargs):
+            if fn is workers.render_task:
+                rendered.append(args[0].identifier)
+            if fn is workers.measure_task and not gate.is_set():
+
+                def gated(job):
+                    measuring.set()
+                    gate.wait(60)
+                    return workers.measure_task(job)
+
+                return super().submit(gated, *args)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(builds, "_render_pool", lambda: GatedWorkers(1))
+    monkeypatch.setattr(workers, "_MEASURED", {})
+    key = f"lesson/{SLUG}"
+    folder = project / "lessons" / SLUG
+
+    async def two_saves():
+        previews = Previews([project / "lessons"], tmp_path / "builds")
+        await previews.start()
+        try:
+            gate.set()
+            await previews.snapshot(key, "letter")
+            gate.clear()
+            rendered.clear()
+            listener = previews.subscribe(key, "letter")
+            reading = folder / "readings" / "origins.md"  # a numbered reading
+            text = reading.read_text(encoding="utf-8")
+            reading.write_text(text.replace("\n\n", " One more.\n\n", 1), encoding="utf-8")
+            await previews.files_changed({reading})
+            assert await asyncio.to_thread(measuring.wait, 60)
+            _retitle(project, "Thirteen Days")
+            # Heard while the build runs: re-reading the lesson waits for the build thread.
+            heard = asyncio.create_task(previews.files_changed({folder / "lesson.yaml"}))
+            await asyncio.sleep(0.1)
+            gate.set()
+            await heard
+            while await asyncio.wait_for(listener.get(), 120) != "state":
+                pass
+            return previews.current(key, "letter")
+        finally:
+            previews.close()
+
+    shown = asyncio.run(two_saves())
+    assert shown.title == "Thirteen Days"
+    assert len(rendered) == 2  # the newest build's student sheet and key, nothing stale

@@ -34,6 +34,7 @@ class _Entry:
     snapshot: Snapshot | None = None
     stale: bool = True
     building: bool = False
+    workers: PagesAhead | None = None  # the build under way's, to stop it
 
 
 class Previews:
@@ -98,6 +99,7 @@ class Previews:
                 loop.call_soon_threadsafe(self._rendered, key, paper, identifier, digest, pages)
 
             previous = entry.snapshot
+            entry.workers = PagesAhead(self._pool, self.images, rendered, lambda: entry.stale)
             try:
                 snapshot = await self._worker.run(
                     build_snapshot,
@@ -106,7 +108,7 @@ class Previews:
                     self.workdir / paper,
                     self.images,
                     previous,
-                    PagesAhead(self._pool, self.images, rendered),
+                    entry.workers,
                 )
             except BrokenExecutor:  # a render worker died (killed, out of memory): restart
                 log.warning("restarting the render workers")
@@ -117,7 +119,10 @@ class Previews:
                 entry.stale = True  # build again when asked (from the cache by then)
                 raise
             finally:
-                entry.building = False
+                entry.building, entry.workers = False, None
+            if snapshot is None:  # a newer save stopped it: build again
+                entry.stale = True
+                return
             if snapshot.same_as(entry.snapshot):
                 snapshot = _replace_version(snapshot, entry.snapshot.version)
             else:
@@ -146,13 +151,10 @@ class Previews:
         changed = {path for path in changed if not path.is_relative_to(self.workdir)}
         if not changed:
             return  # the previews' own builds
+        self._stop_builds(_affected(self.catalog, changed))  # now: re-reading waits for them
         before = _listing(self.catalog)
         self.catalog = await self._worker.run(_rescan, self.paths, self.catalog, changed)
-        affected = {
-            key
-            for key, target in self.catalog.targets.items()
-            if any(target.touched_by(p) or _project_wide(target.root, p) for p in changed)
-        }
+        affected = _affected(self.catalog, changed)
         for (key, paper), entry in list(self._entries.items()):
             gone = key not in self.catalog.targets
             if key in affected or gone:
@@ -163,6 +165,14 @@ class Previews:
                     self.refresh_soon(key, paper)
         if _listing(self.catalog) != before:
             self._publish(INDEX, "catalog")
+
+    def _stop_builds(self, keys: set[str]) -> None:
+        """Builds under way of previews a save changed are stale: they submit nothing
+        more and lose what no worker has started, so the newer build starts sooner."""
+        for (key, _), entry in self._entries.items():
+            if key in keys and entry.workers is not None:
+                entry.stale = True
+                entry.workers.cancel()
 
     def refresh_soon(self, key: str, paper: str) -> None:
         """Rebuild in the background if stale (the open page hears when it is done)."""
@@ -193,6 +203,16 @@ class Previews:
 
 def _channel(key: str, paper: str | None) -> str:
     return key if paper is None else f"{key}|{paper}"
+
+
+def _affected(catalog: Catalog, changed: set[Path]) -> set[str]:
+    """The previews a change touches: each target that uses a changed file, and every
+    target of a project whose templates, styles or shared files changed."""
+    return {
+        key
+        for key, target in catalog.targets.items()
+        if any(target.touched_by(p) or _project_wide(target.root, p) for p in changed)
+    }
 
 
 def _listing(catalog: Catalog) -> list[tuple]:

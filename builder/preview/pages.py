@@ -132,25 +132,42 @@ def page_images(data: bytes, first: int = 1, count: int | None = None) -> list[b
         document.close()
 
 
+class Superseded(Exception):
+    """A preview build stopped because a newer save made it stale."""
+
+
 class PagesAhead(Executor):
-    """The render workers, also making the page images of each document the pipeline
-    renders, `SLICE` pages per task, as soon as it is rendered; every task passes
-    through unchanged."""
+    """The render workers for one preview build, also making the page images of each
+    document the pipeline renders, `SLICE` pages per task, as soon as it is rendered;
+    every task passes through unchanged. A build a newer save made stale submits
+    nothing more and loses the tasks not yet started."""
 
     def __init__(
         self,
         pool: Executor,
         images: PageImages,
         rendered: Callable[[str, str, int], None] | None = None,
+        stale: Callable[[], bool] = lambda: False,
     ):
         self.pool = pool
         self.images = images
         self.rendered = rendered  # (job identifier, digest, pages): one document is done
+        self.stale = stale  # a newer save made this build's documents out of date
+        self._tasks: list[Future] = []
+
+    def cancel(self) -> None:
+        """A newer save came: drop the tasks no worker has started (any thread); the
+        build stops at its next step (`Superseded`)."""
+        for task in list(self._tasks):
+            task.cancel()
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         from ..output.workers import render_task
 
+        if self.stale():
+            raise Superseded
         task = self.pool.submit(fn, *args, **kwargs)
+        self._tasks.append(task)
         if fn is render_task:
             identifier = args[0].identifier
             task.add_done_callback(lambda task: self._make_pages(task, identifier))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import BrokenExecutor, Executor
+from concurrent.futures import BrokenExecutor, CancelledError, Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from ..errors import LessonError, Problem, errors_in
 from ..output.outputs import Sheet, Variant
 from ..render.paper import paper_size
 from .catalog import Target
-from .pages import PageImages
+from .pages import PageImages, Superseded
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,9 @@ def build_snapshot(
     images: PageImages,
     previous: Snapshot | None,
     executor: Executor | None = None,
-) -> Snapshot:
+) -> Snapshot | None:
     """Build one lesson or bundle with the public pipeline (runs in the worker thread),
-    rendering on `executor` (default: in this thread)."""
+    rendering on `executor` (default: in this thread); None if a newer save stopped it."""
     from ..output.pipeline import BuildOptions, build
 
     started = time.perf_counter()
@@ -75,6 +75,9 @@ def build_snapshot(
         result = build([target.path], options, executor)
     except BrokenExecutor:
         raise  # the caller restarts the workers
+    except (Superseded, CancelledError):
+        log.info("%s: stopped, a newer save came", target.name)
+        return None
     except LessonError as exc:
         log.info("%s: %s (shown in the browser)", target.name, _count_errors(exc.problems))
         return _failed(target, previous, exc.problems, time.perf_counter() - started)
