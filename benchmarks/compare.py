@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -119,12 +120,15 @@ def main() -> None:
     ENV["PYTHONPYCACHEPREFIX"] = str(work / "bytecode")
     results: dict = {"checkouts": {k: str(v) for k, v in checkouts.items()}}
     results["loadavg_start"] = os.getloadavg()
-    if "one" in only:
-        results["one"] = one(work, checkouts, args.rounds)
-    if "thirty" in only:
-        results["thirty"] = thirty(work, checkouts)
-    if "preview" in only:
-        results["preview"] = preview(work, checkouts, args.preview_runs)
+    try:
+        if "one" in only:
+            results["one"] = one(work, checkouts, args.rounds)
+        if "thirty" in only:
+            results["thirty"] = thirty(work, checkouts)
+        if "preview" in only:
+            results["preview"] = preview(work, checkouts, args.preview_runs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     results["loadavg_end"] = os.getloadavg()
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     for row in ("one", "thirty", "preview"):
