@@ -80,4 +80,5 @@ def test_heading_or_source_line_ending_a_page_is_reported(write_lesson, cli, tmp
     )
     write_lesson("head", "title: T\nquestions:\n  - prompt: Why?\n    answer: x\n")
     result = cli("check", "--strict")
-    assert "error: the heading 'Questions' at the foot of the student sheet's page 1" in result.stderr
+    wanted = "error: the heading 'Questions' at the foot of the student sheet's page 1"
+    assert wanted in result.stderr
