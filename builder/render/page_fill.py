@@ -190,7 +190,8 @@ def _short(text: str, most: int = 40) -> str:
 
 
 def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    """The element's words, its parts apart ("Document A Where the crisis came from")."""
+    return " ".join(" ".join(element.itertext()).split())
 
 
 def _is_leaf(box) -> bool:
