@@ -327,3 +327,23 @@ def test_combined_packets_are_reproducible(duplex_packets):
     assert [result.exit_code for result in results] == [0, 0]
     one = project / "one/week3/week3-student.pdf"
     assert one.read_bytes() == (project / "two/week3/week3-student.pdf").read_bytes()
+
+
+def test_a_class_line_too_long_for_the_page_head_is_reported(small_project, cli):
+    """A class · teacher · date line that runs into the version letter beside it would
+    print over it on every page: a warning naming the fields to shorten."""
+    long_class = "Period 3 · Advanced Placement United States History II · Room 214"
+    write_bundle(
+        small_project,
+        WEEK.replace("class: Period 2, U.S. History", f"class: {long_class}") + "versions: 2\n",
+    )
+    result = cli("check", "--strict", "lessons/week3.bundle.yaml")
+    assert result.exit_code == 1
+    assert (
+        "error: the bundle's class · teacher · date line is too long for the top of the "
+        "page: it prints over the version letter or ANSWER KEY beside it; shorten the "
+        "bundle's 'class' or 'teacher'"
+    ) in result.stderr
+    write_bundle(small_project, WEEK + "versions: 2\n")  # the same, with a short class
+    result = cli("check", "--strict", "lessons/week3.bundle.yaml")
+    assert result.exit_code == 0, result.stderr

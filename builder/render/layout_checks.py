@@ -88,7 +88,39 @@ def layout_warnings(document, lesson_file: Path) -> list[Problem]:
         )
     warnings += [Problem(lesson_file, what, severity="warning") for what in stranded]
     warnings += sparse_page_warnings(document, lesson_file)
+    warnings += header_warnings(document, lesson_file)
     return warnings + line_number_warnings(document, lesson_file)
+
+
+def header_warnings(document, lesson_file: Path) -> list[Problem]:
+    """A bundle's class · teacher · date line too long for the page head prints over the
+    "ANSWER KEY" banner and version letter beside it (every page has the same head)."""
+    if not document.pages:
+        return []
+    sides = {"@top-left": [], "@top-right": []}
+    for child in document.pages[0]._page_box.children:
+        if type(child).__name__ == "MarginBox" and child.at_keyword in sides:
+            sides[child.at_keyword] += [
+                (t.position_x, t.position_y, t.position_x + t.width, t.position_y + t.height)
+                for t in child.descendants()
+                if type(t).__name__ == "TextBox" and t.text.strip()
+            ]
+    clash = any(  # side by side on one line (rows touch by their leading, not their ink)
+        a[0] < b[2] and b[0] < a[2] and min(a[3], b[3]) - max(a[1], b[1]) > _half_height(a, b)
+        for a in sides["@top-left"]
+        for b in sides["@top-right"]
+    )
+    if not clash:
+        return []
+    return [
+        Problem(
+            lesson_file,
+            "the bundle's class · teacher · date line is too long for the top of the page: "
+            "it prints over the version letter or ANSWER KEY beside it; shorten the bundle's "
+            "'class' or 'teacher'",
+            severity="warning",
+        )
+    ]
 
 
 def _why(document, number: int) -> str:
@@ -100,6 +132,10 @@ def _why(document, number: int) -> str:
         return ""
     fix = "shorten its answer" if "answer key" in sheet_name(page) else "lower its 'lines'"
     return f": {block.text} fills page {number + 1} alone, so the heading cannot go with it; {fix}"
+
+
+def _half_height(a: tuple, b: tuple) -> float:
+    return min(a[3] - a[1], b[3] - b[1]) / 2
 
 
 def _stranded(ancestors: tuple) -> str | None:
