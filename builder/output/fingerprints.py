@@ -207,18 +207,26 @@ class WithFonts:
         self.store.put(self._key(parts), data)
 
 
+class Themes:
+    """Theme folders' files_digest, each hashed once however many lessons use it. Keep
+    one for a build (or a render run), not longer: the teacher may edit a template."""
+
+    def __init__(self) -> None:
+        self._digests: dict[Path, list] = {}
+
+    def __call__(self, root: Path) -> list:
+        if root not in self._digests:
+            self._digests[root] = files_digest(theme_files(root), root)
+        return self._digests[root]
+
+
 class Keys:
     """Keys for one build; a project's theme is hashed once however many lessons use it,
     the installed fonts once per build (`fonts`: font_fingerprint(), if already known)."""
 
     def __init__(self, fonts: str | None = None) -> None:
-        self._themes: dict[Path, list] = {}
+        self.theme = Themes()
         self.fonts = font_fingerprint() if fonts is None else fonts
-
-    def theme(self, root: Path) -> list:
-        if root not in self._themes:
-            self._themes[root] = files_digest(theme_files(root), root)
-        return self._themes[root]
 
     def group(self, group: Group) -> str:
         source = group.source

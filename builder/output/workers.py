@@ -17,7 +17,6 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..errors import LessonError, Problem
@@ -36,6 +35,7 @@ MEASURED_KEPT = 256
 
 if TYPE_CHECKING:
     from .cache import Entry
+    from .fingerprints import Themes
     from .outputs import Made
     from .plan import Group
 
@@ -150,6 +150,8 @@ class _Run:
     """The state of one render_groups call: what is submitted, made and failed."""
 
     def __init__(self, executor: Executor, progress: Progress | None):
+        from .fingerprints import Themes
+
         self.executor = executor
         self.progress = progress
         self.entries: dict[Group, Entry] = {}
@@ -157,6 +159,7 @@ class _Run:
         self.pending: dict[Future, tuple[Group, str | None]] = {}
         self.measuring: dict[Group, str] = {}  # the measuring key of each pass under way
         self.waiting: dict[str, list[Group]] = {}  # groups waiting for each pass under way
+        self.themes = Themes()
         self.stop_if_interrupted: Callable[[], None] = lambda: None
 
     def start(self, group: Group, lines=None, measured: bool = False) -> None:
@@ -168,7 +171,7 @@ class _Run:
 
         entry = self.entries.setdefault(group, Entry())
         try:
-            key = None if measured else _measuring_key(group)
+            key = None if measured else _measuring_key(group, self.themes)
             if key is not None:
                 if key in self.waiting:  # another group's pass measures the same
                     self.waiting[key].append(group)
@@ -250,22 +253,21 @@ def _ctrl_c_between_documents() -> Iterator[Callable[[], None]]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _measuring_key(group: Group) -> str | None:
+def _measuring_key(group: Group, themes: Themes) -> str | None:
     """What a group's measuring pass depends on, or None if it has no numbered reading:
     the readings (their fields and texts), the lesson's slug and language (hyphenation),
-    the layout, the theme's templates and stylesheets, and the readings' images. Not the
-    title, questions, timeline or a bundle's header: the measuring pass hides them
-    (line_numbers.MEASURE_CSS), so editing one measures nothing again."""
+    the layout, the project's and the built-in theme's templates and stylesheets, and the
+    readings' images. Not the title, questions, timeline or a bundle's header: the
+    measuring pass hides them (line_numbers.MEASURE_CSS), so editing one measures nothing
+    again."""
     if not group.needs_measuring:
         return None
     from ..project.files import builtin_theme_root
-    from ..render.theme import stylesheet_paths
-    from .fingerprints import digest, files_digest, theme_files
+    from .fingerprints import digest, files_digest
 
     source, layout = group.source, group.layout
     lesson = source.lesson
     images = [source.folder / i.file for r in lesson.readings for i in r.images]
-    theme = [*theme_files(source.root), *theme_files(builtin_theme_root())]
     return digest(
         [reading.model_dump(mode="json") for reading in lesson.readings],
         source.reading_texts,
@@ -275,7 +277,8 @@ def _measuring_key(group: Group) -> str | None:
         layout.paper,
         layout.large_print,
         files_digest(images, source.folder),
-        files_digest([*theme, *stylesheet_paths(source.root, layout.large_print)], Path("/")),
+        themes(source.root),
+        themes(builtin_theme_root()),
     )
 
 
