@@ -18,7 +18,9 @@ from pathlib import Path
 from ..compose.line_numbers import numbered_lines
 from ..errors import Problem
 from .page_fill import (
+    HEADINGS,
     body_boxes,
+    element_text,
     free_space,
     next_block,
     sheet_name,
@@ -28,9 +30,6 @@ from .page_fill import (
 
 TOLERANCE_PT = 1.0  # rounding in layout; one point is invisible on paper
 _NOTDEF = re.compile(r"^\.notdef glyph rendered for Unicode string unsupported by fonts")
-
-
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 def layout_warnings(document, lesson_file: Path) -> list[Problem]:
@@ -144,13 +143,9 @@ def _stranded(ancestors: tuple) -> str | None:
         classes = (element.get("class") or "").split()
         if "document-head" in classes:
             return "a document's title or source line"
-        if element.tag in _HEADINGS:
-            return f"the heading '{_text(element)[:40]}'"
+        if element.tag in HEADINGS:
+            return f"the heading '{element_text(element)[:40]}'"
     return None
-
-
-def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 def line_number_warnings(document, lesson_file: Path) -> list[Problem]:

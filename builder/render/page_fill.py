@@ -25,7 +25,7 @@ PX_PER_IN = 96  # WeasyPrint lays out in CSS pixels
 # heading's 0.22 in) come on top of the block's own height: within this, it did not fit.
 SLACK_IN = 0.3
 _KEEP_WITH_NEXT = ("avoid", "avoid-page")
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _used_bottom(page_box, top: float) -> float:
     lowest = top
     for box, _ in body_boxes(page_box):
         if _is_leaf(box) or _reserves_space(box):
-            lowest = max(lowest, box.border_box_y() + box.border_height())
+            lowest = max(lowest, _bottom(box))
     return lowest
 
 
@@ -125,7 +125,7 @@ def next_block(page_box, before: set[int] = frozenset()) -> Block | None:
         kept = _unbreakable(box) if new else None
         if kept is not None:
             if _keeps_with_next(kept, ancestors):
-                heading = heading or _text(element)
+                heading = heading or element_text(element)
                 keeping.add(id(element))
                 continue
             return Block(_label(heading, kept), _bottom(kept) - top, fresh)
@@ -153,7 +153,7 @@ def _unbreakable(box):
     table row, a picture) or is a heading, else None."""
     if type(box).__name__ in ("BlockReplacedBox", "TableRowBox"):
         return box
-    if box.element.tag in _HEADINGS or box.style["break_inside"] in _KEEP_WITH_NEXT:
+    if box.element.tag in HEADINGS or box.style["break_inside"] in _KEEP_WITH_NEXT:
         return box
     return None
 
@@ -171,7 +171,7 @@ def _label(heading: str, box) -> str:
     classes = (element.get("class") or "").split()
     if "question" in classes:
         number = element.find(".//span[@class='number']")
-        what = f"question {_text(number).rstrip('.')}" if number is not None else "a question"
+        what = "a question" if number is None else f"question {element_text(number).rstrip('.')}"
     elif type(box).__name__ == "TableRowBox":
         what = "a table row"
     elif element.tag in ("figure", "img", "svg") or "timeline-drawing" in classes:
@@ -180,7 +180,8 @@ def _label(heading: str, box) -> str:
         words = " ".join(t.text for t in box.descendants() if type(t).__name__ == "TextBox")
         what = f"the first lines of '{_short(words)}'"
     else:
-        what = f"'{_short(_text(element))}'" if _text(element) else "writing lines"
+        words = element_text(element)
+        what = f"'{_short(words)}'" if words else "writing lines"
     return f"'{_short(heading)}' and {what}" if heading else what
 
 
@@ -189,7 +190,7 @@ def _short(text: str, most: int = 40) -> str:
     return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
-def _text(element) -> str:
+def element_text(element) -> str:
     """The element's words, its parts apart ("Document A Where the crisis came from")."""
     return " ".join(" ".join(element.itertext()).split())
 
