@@ -28,25 +28,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from generate import generate
-from run import EDITED, ENV, HERE, LESSONPACK, log, plan_jobs
+from run import EDITED, ENV, HERE, LESSONPACK, log, plan_jobs, timed
 
 PREVIEW = HERE / "preview.py"
 
 
 def env_for(checkout: Path) -> dict[str, str]:
     return {**ENV, "PYTHONPATH": str(checkout)}
-
-
-def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    if proc.returncode:
-        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr[-1500:]}")
-    return time.perf_counter() - start
 
 
 def one(work: Path, checkouts: dict[str, Path], rounds: int) -> dict:

@@ -45,17 +45,17 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] = ENV) -> float:
     """Wall-clock seconds of one cold process; raises if it fails."""
-    return timed_cpu(cmd, cwd)[0]
+    return timed_cpu(cmd, cwd, env)[0]
 
 
-def timed_cpu(cmd: list[str], cwd: Path) -> tuple[float, float]:
+def timed_cpu(cmd: list[str], cwd: Path, env: dict[str, str] = ENV) -> tuple[float, float]:
     """Wall-clock and CPU seconds (user + system, workers included) of one cold process.
     CPU time is less disturbed by other work on a busy machine."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode:
