@@ -224,13 +224,32 @@ def serve(
 
 
 @app.command("list")
-def list_lessons(paths: Paths = None):
+def list_lessons(
+    paths: Paths = None,
+    levels: Annotated[
+        bool,
+        typer.Option(
+            "--levels",
+            help="Also show each document's words, reading minutes, reading level and rare words.",
+        ),
+    ] = False,
+):
     """List the lessons found, with title and counts; invalid ones show their problem count.
 
     Example: lessonpack list
+
+    With --levels, each lesson is followed by one line per document: words, minutes to
+    read (200 a minute), Flesch-Kincaid grade, Dale-Chall score (or the lesson language's
+    own formula; "—" where none is made for it), rare words not in its glossary, and
+    "above grade" when it reads more than 3 grades above the lesson's grade range.
+
+    Example: lessonpack list --levels
     """
     from .project.catalog import describe_found
     from .project.discover import find_inputs
+
+    if levels:
+        from .project.levels import format_level, lesson_levels
 
     folders, bundle_files, problems = _run(lambda: find_inputs(_paths(paths)))
     _print_problems(problems)
@@ -253,6 +272,9 @@ def list_lessons(paths: Paths = None):
                 f"questions, {counts.timeline_events or 0} timeline events)"
             )
         typer.echo(line)
+        if levels and item.kind == "lesson" and item.readable:
+            for level in lesson_levels(item.path):
+                typer.echo(format_level(level))
     if not folders and not bundle_files:
         raise typer.Exit(1)
 

@@ -18,6 +18,7 @@ from ..project.lesson import LessonSource
 from ..project.rules import choice_index
 from . import text
 from .line_numbers import LineMap
+from .organizers import inline_resolver, organizer_views
 from .readings import LineRefs, document_views
 from .timeline import timeline_view
 from .views import ChoiceView, LessonView, QuestionView, RubricLevelView
@@ -57,6 +58,9 @@ def assemble(
     if lesson.timeline is not None:
         rng = random.Random(f"{source.slug}:{version}:{seed}")
         timeline = timeline_view(lesson.timeline, rng, large_print)
+    organizers = organizer_views(
+        lesson.organizers, documents, lesson.readings, anchor, inline_resolver(refs)
+    )
     return LessonView(
         slug=source.slug,
         anchor=anchor,
@@ -71,7 +75,8 @@ def assemble(
         documents=documents,
         questions=questions,
         timeline=timeline,
-        total_points=sum(q.points or 0 for q in questions),
+        organizers=organizers,
+        total_points=sum(q.points or 0 for q in [*questions, *organizers]),
         measuring=measuring,
         header=header,
         version=version,

@@ -102,6 +102,66 @@ class TimelineView:
         return list(zip(self.dates, self.events, strict=True))
 
 
+EMPTY = Markup("")
+
+
+@dataclass(frozen=True)
+class OrganizerRowView:
+    """One row of an organizer: a document, a claim, a chart row or a chain's step."""
+
+    head: Markup  # the row's first cell: a claim's text, a step's number (empty for a chart)
+    cells: list[Markup]  # what the key prints in each column ("" where it prints nothing)
+    label: str = ""  # a document's letter, for a sourcing chart
+    title: str | None = None  # a document's title and source line, for a sourcing chart
+    source: Markup = EMPTY
+    note: Markup = EMPTY  # a claim's note (key only)
+    given: bool = False  # a chain step printed on both sheets
+
+
+# Handwriting room: a sourcing cell holds at least three wide-ruled lines, a
+# corroboration cell a word and a line of evidence, a chart cell a phrase.
+CELL_LINES = {"sourcing": 3, "corroboration": 2, "chart": 2, "chain": 2}
+MIN_COLUMN_IN = 0.9  # narrower than this, handwriting and 9 pt headings don't fit
+HEAD_COLUMN_IN = {"sourcing": 1.5, "corroboration": 2.2}  # the documents', the claims'
+
+
+@dataclass(frozen=True)
+class OrganizerView:
+    id: str  # o1, o2, ...
+    anchor: str
+    kind: str  # sourcing | corroboration | chart | chain
+    title: str
+    instructions: Markup
+    points: int | None
+    columns: list[str]  # the header row after the head column
+    rows: list[OrganizerRowView]  # as the key prints them
+    student_rows: int  # how many of them the student sheet prints (a chart's blank rows)
+
+    @property
+    def cell_lines(self) -> int:
+        return CELL_LINES[self.kind]
+
+    def as_table(self, body_width_in: float, large_print: bool) -> bool:
+        """Whether a sourcing chart prints as one table (documents in rows) or, when its
+        columns would be narrower than handwriting needs, one table per document."""
+        if self.kind != "sourcing":
+            return True
+        wanted = HEAD_COLUMN_IN["sourcing"] + MIN_COLUMN_IN * len(self.columns)
+        return not large_print and wanted <= body_width_in
+
+    def column_groups(self, body_width_in: float, large_print: bool) -> list[range]:
+        """A corroboration grid's document columns in as many tables as it takes to keep
+        each column at least MIN_COLUMN_IN wide (twice that in large print), the claims
+        repeated in each; one group for every other kind."""
+        if self.kind != "corroboration":
+            return [range(len(self.columns))]
+        width = MIN_COLUMN_IN * (2 if large_print else 1)
+        head = HEAD_COLUMN_IN["corroboration"] * (1.2 if large_print else 1)
+        per_table = max(1, int((body_width_in - head) // width))
+        count = len(self.columns)
+        return [range(i, min(i + per_table, count)) for i in range(0, count, per_table)]
+
+
 @dataclass(frozen=True)
 class LessonView:
     slug: str
@@ -118,6 +178,7 @@ class LessonView:
     questions: list[QuestionView]
     timeline: TimelineView | None
     total_points: int
+    organizers: list[OrganizerView] = field(default_factory=list)
     measuring: bool = False  # the line-measuring pass: only numbered readings are shown
     header: str = ""  # a bundle's class · teacher · date, on every page
     version: str = ""  # "A", "B", ... when a lesson is printed in versions

@@ -23,6 +23,7 @@ from ..sandbox import Refused, read_text_checked
 from .files import builtin_roots, bundle_name, project_root
 from .lesson import LessonSource, problems_from_validation
 from .models import Bundle, BundleLesson
+from .organizer_rules import organizer_id
 from .yamlfile import MAX_FILE_BYTES, SourceMap, read_yaml
 
 MAX_ROSTER = 200
@@ -182,9 +183,15 @@ def select(
     breaks = (
         lesson.page_break_before if entry.page_break_before is None else entry.page_break_before
     )
+    # Organizers keep the ids of their places in the lesson (o2 stays o2).
+    organizers = [
+        organizer.model_copy(update={"id": organizer_id(organizer, i)})
+        for i, organizer in enumerate(lesson.organizers if entry.organizers else [])
+    ]
     narrowed = lesson.model_copy(
         update={
             "readings": readings,
+            "organizers": organizers,
             "timeline": timeline,
             "questions": [q for q, _ in pairs],
             "page_break_before": breaks,

@@ -136,7 +136,7 @@ def problems_from_validation(
         if loc in seen:  # a union reports once per member; one message is enough
             continue
         seen.add(loc)
-        message, pos = _message(error, loc, smap, model)
+        message, pos = _message(error, loc, smap, model, raw)
         problems.append(Problem(path, message, *(pos or (None, None))))
     return problems
 
@@ -154,7 +154,9 @@ _MODEL_NAMES = frozenset(
 )
 
 
-def _message(error: dict, loc: Loc, smap: SourceMap, model: type[pydantic.BaseModel]):
+def _message(
+    error: dict, loc: Loc, smap: SourceMap, model: type[pydantic.BaseModel], raw: tuple = ()
+):
     kind = error["type"]
     name = next((str(x) for x in reversed(loc) if isinstance(x, str)), "value")
     where = _where(loc[:-1] if kind in ("missing", "extra_forbidden") else loc)
@@ -163,7 +165,7 @@ def _message(error: dict, loc: Loc, smap: SourceMap, model: type[pydantic.BaseMo
     if kind == "missing":
         return f"missing required field '{name}'{where}", smap.value(loc[:-1])
     if kind == "extra_forbidden":
-        allowed = _fields_at(model, loc[:-1])
+        allowed = _fields_at(model, raw[:-1] or loc[:-1])
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = (
             f"; did you mean '{close[0]}'?"
@@ -215,6 +217,9 @@ def _where(loc: Loc) -> str:
         "glossary": "glossary entry",
         "objectives": "objective",
         "choices": "choice",
+        "organizers": "organizer",
+        "claims": "claim",
+        "steps": "step",
     }
     parts = [
         f"{names.get(str(loc[i - 1]), loc[i - 1])} {item + 1}"
@@ -229,6 +234,9 @@ def _fields_at(model: type[pydantic.BaseModel], loc: Loc) -> list[str]:
     current: object = model
     for item in loc:
         if isinstance(item, int):
+            continue
+        if item in _MODEL_NAMES:  # a union member pydantic chose: an organizer's kind
+            current = getattr(models, item)
             continue
         fields = getattr(current, "model_fields", {})
         if item not in fields:

@@ -8,9 +8,10 @@ and dates are converted here by rules we control.
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
 from .dates import HistDate
 from .paper_names import Paper
@@ -59,6 +60,24 @@ class Image(Model):
     credit: Text | None = None
 
 
+class Sourcing(Model):
+    """What the key's sourcing chart says about a document (SPEC §2 "Organizers")."""
+
+    author: Text | None = None  # SOAPSTone's Speaker
+    date: Text | None = None
+    place: Text | None = None
+    occasion: Text | None = None
+    audience: Text | None = None
+    purpose: Text | None = None  # APPARTS's Reason
+    point_of_view: Text | None = None
+    context: Text | None = None
+    subject: Text | None = None
+    tone: Text | None = None
+    main_idea: Text | None = None
+    significance: Text | None = None
+    prior_knowledge: Text | None = None
+
+
 class Reading(Model):
     id: Id
     title: Text | None = None
@@ -73,6 +92,7 @@ class Reading(Model):
     line_numbers: Bool = False
     images: Annotated[list[Image], Field(max_length=20)] = []
     glossary: list[GlossaryEntry] = []
+    sourcing: Sourcing | None = None
 
 
 QuestionKind = Literal["short", "long", "choice", "truefalse"]
@@ -111,6 +131,126 @@ class Timeline(Model):
     events: Annotated[list[Event], Field(min_length=2, max_length=MAX_EVENTS)]
 
 
+# --- organizers: worksheets printed after the questions, filled in on the key ---------
+
+MAX_ORGANIZERS = 20
+Points = Annotated[int, Field(ge=0, le=1000)]
+
+
+class OrganizerBase(Model):
+    id: Id | None = None  # o1, o2, ... by position when not given
+    title: Text | None = None
+    instructions: Text | None = None
+    points: Points | None = None
+
+
+# Each method's columns (SPEC §2), and the `sourcing:` fields the key fills them from.
+METHODS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "basic": [
+        ("Author", ("author",)),
+        ("Date", ("date",)),
+        ("Audience", ("audience",)),
+        ("Purpose", ("purpose",)),
+    ],
+    "hipp": [
+        ("Historical context", ("context",)),
+        ("Intended audience", ("audience",)),
+        ("Purpose", ("purpose",)),
+        ("Point of view", ("point_of_view",)),
+    ],
+    "soapstone": [
+        ("Speaker", ("author",)),
+        ("Occasion", ("occasion",)),
+        ("Audience", ("audience",)),
+        ("Purpose", ("purpose",)),
+        ("Subject", ("subject",)),
+        ("Tone", ("tone",)),
+    ],
+    "apparts": [
+        ("Author", ("author",)),
+        ("Place and time", ("place", "date")),
+        ("Prior knowledge", ("prior_knowledge",)),
+        ("Audience", ("audience",)),
+        ("Reason", ("purpose",)),
+        ("The main idea", ("main_idea",)),
+        ("Significance", ("significance",)),
+    ],
+}
+
+
+class SourcingChart(OrganizerBase):
+    kind: Literal["sourcing"]
+    method: Literal["basic", "hipp", "soapstone", "apparts"] = "basic"
+    readings: Annotated[list[Id], Field(min_length=1)] | None = None  # default: every reading
+
+
+class Claim(Model):
+    text: Text
+    answers: dict[str, Literal["supports", "contradicts", "silent"]] = {}  # reading id -> word
+    note: Text | None = None  # key only
+
+
+class CorroborationGrid(OrganizerBase):
+    kind: Literal["corroboration"]
+    claims: Annotated[list[Claim], Field(min_length=1, max_length=30)]
+
+
+class Chart(OrganizerBase):
+    kind: Literal["chart"]
+    columns: Annotated[list[Text], Field(min_length=2, max_length=4)]
+    rows: Annotated[int, Field(ge=1, le=12)] = 4  # blank rows on the student sheet
+    answers: list[list[Text]] = []  # one list per column
+
+
+class Step(Model):
+    given: Text | None = None  # printed on both sheets
+    answer: Text | None = None  # a blank box on the student sheet, filled on the key
+
+
+class Chain(OrganizerBase):
+    kind: Literal["chain"]
+    steps: Annotated[list[Step], Field(min_length=2, max_length=12)]
+
+
+ORGANIZER_KINDS = {
+    "sourcing": "SourcingChart",
+    "corroboration": "CorroborationGrid",
+    "chart": "Chart",
+    "chain": "Chain",
+}
+
+
+def _organizer_kind(value: object) -> object:
+    """The model an organizer's `kind` names; an unknown kind is an error naming the four
+    (and the nearest one), before pydantic would try all four models."""
+    if isinstance(value, dict):
+        kind = value.get("kind")
+        if kind is None:
+            raise ValueError(f"an organizer needs a 'kind': one of {', '.join(ORGANIZER_KINDS)}")
+        if kind not in ORGANIZER_KINDS:
+            close = difflib.get_close_matches(str(kind), list(ORGANIZER_KINDS), n=1, cutoff=0.5)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ValueError(
+                f"'kind' must be one of {', '.join(ORGANIZER_KINDS)}, not '{kind}'{hint}"
+            )
+    return value
+
+
+def _organizer_tag(value: object) -> str | None:
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return ORGANIZER_KINDS.get(kind)
+
+
+Organizer = Annotated[
+    Annotated[SourcingChart, Tag("SourcingChart")]
+    | Annotated[CorroborationGrid, Tag("CorroborationGrid")]
+    | Annotated[Chart, Tag("Chart")]
+    | Annotated[Chain, Tag("Chain")],
+    Discriminator(_organizer_tag),
+    BeforeValidator(_organizer_kind),
+]
+
+
 Section = Literal["readings", "questions", "organizers", "timeline"]
 
 
@@ -135,6 +275,7 @@ class Lesson(Model):
     readings: Annotated[list[Reading], Field(max_length=MAX_READINGS)] = []
     questions: Annotated[list[Question], Field(max_length=MAX_QUESTIONS)] = []
     timeline: Timeline | None = None
+    organizers: Annotated[list[Organizer], Field(max_length=MAX_ORGANIZERS)] = []
     page_break_before: PageBreaks = []
 
 
@@ -172,6 +313,7 @@ class BundleLesson(Model):
     readings: list[Id] | None = None  # a subset
     timeline: Annotated[TimelineOverride | bool, BeforeValidator(_false_or_mapping)] = True
     tiers: Annotated[list[Tier], Field(min_length=1)] | None = None
+    organizers: Bool = True  # false leaves the lesson's organizers out
     page_break_before: PageBreaks | None = None  # replaces the lesson's own list
 
 

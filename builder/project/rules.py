@@ -22,7 +22,8 @@ from ..errors import Problem
 from ..letters import letter, letter_index
 from ..sandbox import MAX_IMAGE_BYTES, Refused, checked_path, read_text_checked
 from .files import builtin_roots
-from .models import Event, Lesson, Question, Reading
+from .models import Event, Lesson, Organizer, Question, Reading
+from .organizer_rules import check_organizers
 from .text_rules import check_line_refs, check_reading_body, link_problems
 from .yamlfile import MAX_FILE_BYTES, SourceMap
 
@@ -35,6 +36,7 @@ class Parts:
     questions: list[tuple[int, Question]] = field(default_factory=list)
     events: list[tuple[int, Event]] = field(default_factory=list)
     timeline_mode: str | None = None
+    organizers: list[tuple[int, Any]] = field(default_factory=list)
     lesson_texts: list[tuple[tuple, object]] = field(default_factory=list)  # Markdown, by loc
     reading_ids: set[str] = field(default_factory=set)  # also from readings that failed
 
@@ -46,6 +48,7 @@ class Parts:
             questions=list(enumerate(lesson.questions)),
             events=list(enumerate(timeline.events)) if timeline else [],
             timeline_mode=timeline.mode if timeline else None,
+            organizers=list(enumerate(lesson.organizers)),
             reading_ids={r.id for r in lesson.readings},
             lesson_texts=[
                 (("central_question",), lesson.central_question),
@@ -66,6 +69,7 @@ class Parts:
             questions=_valid_items(data.get("questions"), Question),
             events=_valid_items(timeline.get("events"), Event),
             timeline_mode=mode if isinstance(mode, str) else None,
+            organizers=_valid_items(data.get("organizers"), ORGANIZER),
             reading_ids={
                 r["id"]
                 for r in raw_readings
@@ -79,11 +83,15 @@ class Parts:
         )
 
 
-def _valid_items(items: object, model: type[pydantic.BaseModel]) -> list[tuple[int, Any]]:
+ORGANIZER = pydantic.TypeAdapter(Organizer)
+
+
+def _valid_items(items: object, model) -> list[tuple[int, Any]]:
     valid = []
     for index, item in enumerate(items if isinstance(items, list) else []):
         try:
-            valid.append((index, model.model_validate(item)))
+            validate = getattr(model, "validate_python", None) or model.model_validate
+            valid.append((index, validate(item)))
         except pydantic.ValidationError:
             continue  # already reported by the whole-lesson validation
     return valid
@@ -232,6 +240,7 @@ def validate_parts(
         links(event.text, ("timeline", "events", i, "text"))
     for loc, value in parts.lesson_texts:
         links(value, loc)
+    check_organizers(parts.organizers, parts.readings, parts.reading_ids, problem, links, anchors)
 
     if parts.timeline_mode == "order":
         seen: dict[tuple, str] = {}

@@ -13,6 +13,7 @@ import jinja2
 
 from ..compose.assemble import LessonView
 from ..errors import LessonError, Problem
+from .paper import paper_size
 from .theme import environment
 
 STUDENT = "student.html"
@@ -37,6 +38,8 @@ def render_html(
             lesson=view,
             show_answers=show_answers,
             paper=paper,
+            # The width between the side margins (lesson.css): organizers pick their form by it.
+            body_width_in=paper_size(paper).width / 72 - 1.5,
             stylesheets=stylesheets or [],
             for_screen=stylesheets is not None,
         )

@@ -150,8 +150,10 @@ def _bottom(box) -> float:
 
 def _unbreakable(box):
     """`box` (an element's first box) when it keeps together (break-inside: avoid, a
-    table row, a picture) or is a heading, else None."""
+    table row, a picture, an organizer's table) or is a heading, else None."""
     if type(box).__name__ in ("BlockReplacedBox", "TableRowBox"):
+        return box
+    if "keep-whole" in (box.element.get("class") or "").split():  # its wrapper, for a table
         return box
     if box.element.tag in HEADINGS or box.style["break_inside"] in _KEEP_WITH_NEXT:
         return box
@@ -174,6 +176,8 @@ def _label(heading: str, box) -> str:
         what = "a question" if number is None else f"question {element_text(number).rstrip('.')}"
     elif type(box).__name__ == "TableRowBox":
         what = "a table row"
+    elif "organizer" in classes or "organizer-table" in classes:
+        what = "an organizer" if "organizer" in classes else "an organizer's table"
     elif element.tag in ("figure", "img", "svg") or "timeline-drawing" in classes:
         what = "a picture"
     elif type(box).__name__ == "LineBox":
