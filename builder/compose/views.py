@@ -121,6 +121,7 @@ class OrganizerRowView:
 # Handwriting room: a sourcing cell holds at least three wide-ruled lines, a
 # corroboration cell a word and a line of evidence, a chart cell a phrase.
 CELL_LINES = {"sourcing": 3, "corroboration": 2, "chart": 2, "chain": 2}
+WIDE_RULED_IN = 11 / 32
 MIN_COLUMN_IN = 0.9  # narrower than this, handwriting and 9 pt headings don't fit
 HEAD_COLUMN_IN = {"sourcing": 1.5, "corroboration": 2.2}  # the documents', the claims'
 
@@ -137,9 +138,13 @@ class OrganizerView:
     rows: list[OrganizerRowView]  # as the key prints them
     student_rows: int  # how many of them the student sheet prints (a chart's blank rows)
 
-    @property
-    def cell_lines(self) -> int:
-        return CELL_LINES[self.kind]
+    def writing(self, pitch_in: float) -> tuple[int, float]:
+        """(writing lines, cell height in inches) of an answer cell at this line pitch:
+        the room of CELL_LINES wide-ruled lines, in as many whole lines of the pitch as fit
+        it (large print's 0.5 in lines: two in a sourcing cell, so APPARTS fits a page)."""
+        height = CELL_LINES[self.kind] * WIDE_RULED_IN
+        lines = max(1, int(height / pitch_in + 0.1))
+        return lines, max(height, lines * pitch_in)
 
     def as_table(self, body_width_in: float, large_print: bool) -> bool:
         """Whether a sourcing chart prints as one table (documents in rows) or, when its

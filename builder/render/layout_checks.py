@@ -34,6 +34,7 @@ _NOTDEF = re.compile(r"^\.notdef glyph rendered for Unicode string unsupported b
 
 def layout_warnings(document, lesson_file: Path) -> list[Problem]:
     question_pages: dict[str, set[int]] = defaultdict(set)
+    whole_pages: dict[object, set[int]] = defaultdict(set)  # organizers, kept on one page
     overflow_pages: list[int] = []
     stranded: list[str] = []
     for number, page in enumerate(document.pages, start=1):
@@ -46,6 +47,8 @@ def layout_warnings(document, lesson_file: Path) -> list[Problem]:
             element = getattr(box, "element", None)
             if element is not None and "question" in (element.get("class") or "").split():
                 question_pages[element.get("id") or "?"].add(number)
+            if element is not None and "keep-whole" in (element.get("class") or "").split():
+                whole_pages[element].add(number)
             if not _is_content(box):
                 continue
             box_bottom = box.position_y + box.margin_height()
@@ -73,6 +76,19 @@ def layout_warnings(document, lesson_file: Path) -> list[Problem]:
             severity="warning",
         )
         for anchor, pages in question_pages.items()
+        if len(pages) > 1
+    ]
+    sheet = sheet_name(document.pages[0]._page_box) if document.pages else "the"
+    warnings += [
+        Problem(
+            lesson_file,
+            f"organizer {element.get('data-organizer')} ('{element.get('data-title')}') is "
+            f"taller than a page: it runs from {sheet} page {min(pages)} to page "
+            f"{max(pages)}, its header row repeated; give it fewer rows, claims or "
+            "documents, or split it in two",
+            severity="warning",
+        )
+        for element, pages in whole_pages.items()
         if len(pages) > 1
     ]
     if overflow_pages:

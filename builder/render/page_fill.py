@@ -157,6 +157,8 @@ def _unbreakable(box):
         return box
     if box.element.tag in HEADINGS or box.style["break_inside"] in _KEEP_WITH_NEXT:
         return box
+    if box.style["break_after"] in _KEEP_WITH_NEXT:  # instructions, kept with what follows
+        return box
     return None
 
 
