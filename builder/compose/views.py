@@ -123,7 +123,8 @@ class OrganizerRowView:
 CELL_LINES = {"sourcing": 3, "corroboration": 2, "chart": 2, "chain": 2}
 WIDE_RULED_IN = 11 / 32
 MIN_COLUMN_IN = 0.9  # narrower than this, handwriting and 9 pt headings don't fit
-HEAD_COLUMN_IN = {"sourcing": 1.5, "corroboration": 2.2}  # the documents', the claims'
+HEAD_COLUMN_IN = {"sourcing": 1.5, "corroboration": 2.6}  # the documents', the claims'
+WORD_COLUMN_IN = 1.1  # a corroboration cell: "contradicts" and a word of evidence
 
 
 @dataclass(frozen=True)
@@ -156,12 +157,12 @@ class OrganizerView:
 
     def column_groups(self, body_width_in: float, large_print: bool) -> list[range]:
         """A corroboration grid's document columns in as many tables as it takes to keep
-        each column at least MIN_COLUMN_IN wide (twice that in large print), the claims
+        each column at least WORD_COLUMN_IN wide (1.8 in in large print), the claims
         repeated in each; one group for every other kind."""
         if self.kind != "corroboration":
             return [range(len(self.columns))]
-        width = MIN_COLUMN_IN * (2 if large_print else 1)
-        head = HEAD_COLUMN_IN["corroboration"] * (1.2 if large_print else 1)
+        width = 1.8 if large_print else WORD_COLUMN_IN
+        head = 2.8 if large_print else HEAD_COLUMN_IN["corroboration"]
         per_table = max(1, int((body_width_in - head) // width))
         count = len(self.columns)
         return [range(i, min(i + per_table, count)) for i in range(0, count, per_table)]
