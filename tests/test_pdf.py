@@ -122,7 +122,9 @@ def test_key_has_banner_on_every_page_and_points_total(sample_build, view):
     for page in page_texts(key(sample_build["letter"])):
         assert "ANSWER KEY" in page
     text = pdf_text(key(sample_build["letter"]))
-    assert view.total_points == sum(q.points for q in view.questions) > 0
+    parts = [*view.questions, *view.organizers]  # organizers with points count too
+    assert view.total_points == sum(part.points or 0 for part in parts) > 0
+    assert any(o.points for o in view.organizers)
     assert re.search(rf"Total {view.total_points}\b", text, re.IGNORECASE)
 
 

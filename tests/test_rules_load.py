@@ -465,7 +465,7 @@ def test_problems_are_listed_in_the_order_of_the_file(tmp_path):
                 1,
                 "unknown field 'colour'; fields allowed here: title, subtitle, subject, grade, "
                 "duration, language, central_question, objectives, readings, questions, "
-                "timeline, page_break_before",
+                "timeline, organizers, page_break_before",
             ),
         ),
     ],
