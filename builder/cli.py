@@ -238,14 +238,12 @@ def list_lessons(
 
     Example: lessonpack list
 
-    With --levels, each lesson is followed by one line per document: words, minutes to
-    read (200 a minute), Flesch-Kincaid grade, Dale-Chall score (or the lesson language's
-    own formula; "—" where none is made for it), rare words not in its glossary, and
-    "above grade" when it reads more than 3 grades above the lesson's grade range.
+    With --levels, one line per document follows each lesson: words, minutes to read,
+    reading scores for the lesson's language, rare words, "above grade" (see README).
 
     Example: lessonpack list --levels
     """
-    from .project.catalog import describe_found
+    from .project.catalog import describe_found, list_line
     from .project.discover import find_inputs
 
     if levels:
@@ -254,24 +252,7 @@ def list_lessons(
     folders, bundle_files, problems = _run(lambda: find_inputs(_paths(paths)))
     _print_problems(problems)
     for item in describe_found(folders, bundle_files):  # each line as soon as it is read
-        counts, where = item.counts, display_path(item.path)
-        if item.kind == "bundle" and not item.readable:
-            line = f"{item.name}  INVALID bundle (run lessonpack check {where})"
-        elif item.kind == "bundle":
-            lessons = f"{counts.lessons} lesson{'s' if counts.lessons != 1 else ''}"
-            line = f"{item.name}  {item.title}  (bundle of {lessons})"
-        elif not item.readable:
-            errors = len(item.errors)
-            line = (
-                f"{item.name}  INVALID ({errors} problem{'s' if errors != 1 else ''}; "
-                f"run lessonpack check {where})"
-            )
-        else:
-            line = (
-                f"{item.name}  {item.title}  ({counts.readings} readings, {counts.questions} "
-                f"questions, {counts.timeline_events or 0} timeline events)"
-            )
-        typer.echo(line)
+        typer.echo(list_line(item, display_path(item.path)))
         if levels and item.kind == "lesson" and item.readable:
             for level in lesson_levels(item.path):
                 typer.echo(format_level(level))

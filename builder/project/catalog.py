@@ -138,3 +138,23 @@ def describe_found(folders: Iterable[Path], bundle_files: Iterable[Path]) -> Ite
         yield describe_lesson(folder)
     for path in bundle_files:
         yield describe_bundle(path)
+
+
+def list_line(item: Description, where: str) -> str:
+    """The line `lessonpack list` prints for a lesson or bundle found at `where`."""
+    counts = item.counts
+    if item.kind == "bundle" and not item.readable:
+        return f"{item.name}  INVALID bundle (run lessonpack check {where})"
+    if item.kind == "bundle":
+        lessons = f"{counts.lessons} lesson{'s' if counts.lessons != 1 else ''}"
+        return f"{item.name}  {item.title}  (bundle of {lessons})"
+    if not item.readable:
+        errors = len(item.errors)
+        return (
+            f"{item.name}  INVALID ({errors} problem{'s' if errors != 1 else ''}; "
+            f"run lessonpack check {where})"
+        )
+    return (
+        f"{item.name}  {item.title}  ({counts.readings} readings, {counts.questions} "
+        f"questions, {counts.timeline_events or 0} timeline events)"
+    )
