@@ -411,6 +411,18 @@ def test_versions_print_the_same_organizers(tmp_path, monkeypatch):
     assert parts[0] == parts[1].replace("Version B", "Version A")
 
 
+def test_soapstone_fits_letter_as_one_table_but_not_a4(tmp_path):
+    """Six prompts need 1.5 + 6 × 0.9 = 6.9 in: Letter's 7 in between the margins holds
+    them, A4's 6.77 in does not, so A4 prints one table per document."""
+    write_project(tmp_path, "soapstone")
+    student, key = built(tmp_path, paper="a4")
+    chart = section(student, "Sourcing the documents", "Corroboration: do")
+    for label in METHOD_COLUMNS["soapstone"]:
+        assert len(places(student, label, chart)) == len(READINGS), label
+    for rid in READINGS:
+        assert place(key, token(rid, "tone"))
+
+
 def test_large_print_uses_one_table_per_document(tmp_path):
     write_project(tmp_path, "hipp")
     student, key = built(tmp_path, large_print=True)

@@ -49,6 +49,11 @@ readings:                               # printed as Document A, B, ...
     glossary:                           # words marked in the text, explained below it
       - term: excerpt
         meaning: a short part taken from a longer text
+    sourcing:                           # what the key's sourcing chart says (see organizers)
+      author: Who wrote it, and what we know about them
+      date: When it was written
+      audience: Who it was written for
+      purpose: Why it was written
   - id: second-document
     title: The second document
     source: Anonymous, web page (n.d.)
@@ -97,6 +102,15 @@ questions:                              # numbered 1, 2, ... in this order
       - points: 1
         label: Beginning
         descriptor: A restatement of the question.
+
+organizers:                             # optional worksheets, printed after the questions
+  - kind: sourcing                      # sourcing | corroboration | chart | chain
+    method: basic                       # basic | hipp | soapstone | apparts
+    readings: [first-document]          # default: every reading
+  - kind: chart                         # a T-chart: 2 to 4 columns
+    columns: [Causes, Effects]
+    rows: 3                             # blank rows on the student sheet
+    answers: [[A cause], [An effect]]   # one list per column, for the key
 
 timeline:                               # optional worksheet
   title: Key events
