@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from ..project.ids import organizer_id
 from ..project.models import METHODS, Chain, Chart, CorroborationGrid, SourcingChart
-from ..project.organizer_rules import organizer_id
 from . import text
 from .views import DocumentView, OrganizerRowView, OrganizerView
 

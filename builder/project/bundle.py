@@ -21,9 +21,9 @@ from ..errors import Problem
 from ..letters import letter_index, version_letters
 from ..sandbox import Refused, read_text_checked
 from .files import builtin_roots, bundle_name, project_root
+from .ids import organizer_id
 from .lesson import LessonSource, problems_from_validation
 from .models import Bundle, BundleLesson
-from .organizer_rules import organizer_id
 from .yamlfile import MAX_FILE_BYTES, SourceMap, read_yaml
 
 MAX_ROSTER = 200

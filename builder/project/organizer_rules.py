@@ -8,16 +8,11 @@ want to fill it by hand, but should know before printing.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
+from .ids import organizer_id, twice, unknown_reading_hint
 from .models import METHODS, Chain, Chart, CorroborationGrid, Reading, SourcingChart
 from .text_rules import check_line_refs
-
-
-def organizer_id(organizer: Any, index: int) -> str:
-    """`o1`, `o2`, … by position among all organizers, unless the organizer gives `id:`."""
-    return organizer.id or f"o{index + 1}"
 
 
 def check_organizers(
@@ -34,11 +29,7 @@ def check_organizers(
         loc = ("organizers", i)
         oid = organizer_id(organizer, i)
         if oid in seen:
-            problem(
-                f"organizer id '{oid}' is used twice (organizers without an id are o1, "
-                "o2, ... by position); give this organizer another id",
-                (*loc, "id") if organizer.id else loc,
-            )
+            twice("organizer", oid, "o", organizer.id is not None, loc, problem)
         seen.add(oid)
 
         def texts(value: object, where: tuple) -> None:
@@ -61,24 +52,13 @@ def check_organizers(
                 links(value, ("readings", i, "sourcing", name))
 
 
-def _unknown_reading(name: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    if close:
-        return f"; did you mean '{close[0]}'?"
-    return (
-        f"; the readings are {', '.join(sorted(known))}"
-        if known
-        else "; this lesson has no readings"
-    )
-
-
 def _sourcing(chart: SourcingChart, oid, loc, by_id, reading_ids, problem) -> None:
     chosen = chart.readings if chart.readings is not None else list(by_id)
     for j, rid in enumerate(chart.readings or []):
         if rid not in reading_ids:
             problem(
                 f"organizer {oid} lists reading '{rid}', which this lesson does not have"
-                + _unknown_reading(rid, reading_ids),
+                + unknown_reading_hint(rid, reading_ids),
                 (*loc, "readings", j),
             )
     columns = METHODS[chart.method]
@@ -116,7 +96,7 @@ def _corroboration(grid: CorroborationGrid, oid, loc, readings, reading_ids, pro
             if rid not in reading_ids:
                 problem(
                     f"claim {j + 1} of organizer {oid} has an answer for reading '{rid}', "
-                    "which this lesson does not have" + _unknown_reading(rid, reading_ids),
+                    "which this lesson does not have" + unknown_reading_hint(rid, reading_ids),
                     (*where, "answers", rid),
                     key=True,
                 )

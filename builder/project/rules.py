@@ -10,7 +10,6 @@ lesson do not, so a teacher sees all of a lesson's problems in one run.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..errors import Problem
 from ..letters import letter, letter_index
 from ..sandbox import MAX_IMAGE_BYTES, Refused, checked_path, read_text_checked
 from .files import builtin_roots
+from .ids import twice, unknown_reading_hint
 from .models import Event, Lesson, Organizer, Question, Reading
 from .organizer_rules import check_organizers
 from .text_rules import check_line_refs, check_reading_body, link_problems
@@ -198,22 +198,10 @@ def validate_parts(
         loc = ("questions", i)
         qid = question.id or f"q{i + 1}"
         if qid in question_ids:
-            problem(
-                f"question id '{qid}' is used twice (questions without an id are "
-                "q1, q2, ... by position); give this question another id",
-                (*loc, "id") if question.id else loc,
-            )
+            twice("question", qid, "q", question.id is not None, loc, problem)
         question_ids.append(qid)
         if question.reading is not None and question.reading not in parts.reading_ids:
-            known = sorted(parts.reading_ids)
-            close = difflib.get_close_matches(question.reading, known, n=1)
-            hint = (
-                f"; did you mean '{close[0]}'?"
-                if close
-                else f"; the readings are {', '.join(known)}"
-                if known
-                else "; this lesson has no readings"
-            )
+            hint = unknown_reading_hint(question.reading, parts.reading_ids)
             problem(
                 f"question {qid} refers to reading '{question.reading}', which this "
                 f"lesson does not have{hint}",
