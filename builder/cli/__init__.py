@@ -7,18 +7,25 @@ rendered; 2 usage error; 130 on Ctrl-C. Problems go to stderr as
 
 from __future__ import annotations
 
-import contextlib
-import sys
 import time
-from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .errors import LessonError, Problem, display_path, errors_in
-from .project.paper_names import PAPERS
+from ..errors import display_path, errors_in
+from .console import (
+    Paper,
+    Paths,
+    Strict,
+    lesson_paths,
+    print_problems,
+    progress_bar,
+    run_core,
+    state,
+    stopping,
+)
+from .export import export, report
 
 app = typer.Typer(
     add_completion=False,
@@ -27,30 +34,11 @@ app = typer.Typer(
     help="Turn lesson folders (YAML + Markdown) into printable PDF handouts and answer keys.",
     epilog="Start with 'lessonpack new my-lesson', then 'lessonpack build'.",
 )
-_state = {"debug": False, "process": False}  # process: run as the command, not in-process
-
-Paths = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        show_default=False,
-        exists=True,
-        help="Lesson folders, lesson.yaml files, or folders to search. Default: ./lessons",
-    ),
-]
-Strict = Annotated[
-    bool,
-    typer.Option(
-        "--strict", help="Also render and check the layout; treat every warning as an error."
-    ),
-]
-
-
-Paper = StrEnum("Paper", {name: name for name in PAPERS})  # --paper's choices
 
 
 @app.callback()
 def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False):
-    _state["debug"] = debug
+    state["debug"] = debug
 
 
 @app.command()
@@ -91,6 +79,9 @@ def build(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print only problems, no progress or summary.")
     ] = False,
+    export_quiz: Annotated[
+        bool, typer.Option("--export", help="Also export quizzes for Canvas and Moodle.")
+    ] = False,
 ):
     """Build student handouts and answer keys as PDFs.
 
@@ -99,9 +90,8 @@ def build(
     Writes DIR/<slug>/<slug>-student.pdf and <slug>-key.pdf. Nothing is written
     unless every lesson is valid and renders.
     """
-    from .output.outputs import paper_cost
-    from .output.pipeline import BuildOptions
-    from .output.pipeline import build as run_build
+    from ..output.pipeline import BuildOptions
+    from ..output.pipeline import build as run_build
 
     options = BuildOptions(
         out_dir=out,
@@ -116,12 +106,21 @@ def build(
         jobs=jobs,
     )
     started = time.perf_counter()
-    with _progress_bar(quiet) as progress:
-        result = _run(lambda: run_build(_paths(paths), options, progress=progress))
-    _print_problems(result.problems)
-    if quiet:
-        return
-    seconds = time.perf_counter() - started
+    with progress_bar(quiet) as progress:
+        result = run_core(lambda: run_build(lesson_paths(paths), options, progress=progress))
+    print_problems(result.problems)
+    if not quiet:
+        _build_summary(result, time.perf_counter() - started)
+    if export_quiz:
+        exported = _export_too(paths, out, options)
+        if not quiet:
+            report(exported, "Exported")
+
+
+def _build_summary(result, seconds: float) -> None:
+    """What was written, with each PDF's pages and sheets, and what was removed."""
+    from ..output.outputs import paper_cost
+
     written = [output for output in result.outputs if not output.up_to_date]
     fresh = len(result.outputs) - len(written)
     summary = f"Built {len(written)} file{'s' if len(written) != 1 else ''}"
@@ -138,6 +137,17 @@ def build(
             typer.echo(f"  {display_path(path)}")
 
 
+def _export_too(paths, out: Path, options):
+    """`build --export`: the quizzes of what was just built, on its paper (SPEC §3)."""
+    from ..export.run import ExportOptions
+    from ..export.run import export as run_export
+
+    export_options = ExportOptions(out_dir=out, paper=options.paper, strict=options.strict)
+    result = run_core(lambda: run_export(lesson_paths(paths), export_options))
+    print_problems(result.problems)
+    return result.outputs
+
+
 @app.command()
 def check(
     paths: Paths = None,
@@ -149,10 +159,10 @@ def check(
 
     Lists every problem of every lesson as file:line:col, then exits 1 if any is an error.
     """
-    from .output.pipeline import check as run_check
+    from ..output.pipeline import check as run_check
 
-    result = _run(lambda: run_check(_paths(paths), strict=strict))
-    _print_problems(result.problems)
+    result = run_core(lambda: run_check(lesson_paths(paths), strict=strict))
+    print_problems(result.problems)
     errors = len(errors_in(result.problems))
     warnings = len(result.problems) - errors
     summary = f"{_count(result)} ok" + (
@@ -179,7 +189,7 @@ def new(
 
     The starter shows every field with a comment; edit it, then run lessonpack build.
     """
-    from .project.scaffold import create_lesson
+    from ..project.scaffold import create_lesson
 
     try:
         path = create_lesson(Path("lessons"), slug, title)
@@ -212,7 +222,7 @@ def serve(
 
     Then open http://127.0.0.1:8000. Press Ctrl-C to stop.
     """
-    from .preview.serve import run
+    from ..preview.serve import run
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(
@@ -220,7 +230,7 @@ def serve(
             "lessons. Use the default (127.0.0.1) to keep them private.",
             err=True,
         )
-    _run(lambda: run(_paths(paths), host=host, port=port, open_browser=open_browser))
+    run_core(lambda: run(lesson_paths(paths), host=host, port=port, open_browser=open_browser))
 
 
 @app.command("list")
@@ -243,14 +253,14 @@ def list_lessons(
 
     Example: lessonpack list --levels
     """
-    from .project.catalog import describe_found, list_line
-    from .project.discover import find_inputs
+    from ..project.catalog import describe_found, list_line
+    from ..project.discover import find_inputs
 
     if levels:
-        from .project.levels import format_level, lesson_levels
+        from ..project.levels import format_level, lesson_levels
 
-    folders, bundle_files, problems = _run(lambda: find_inputs(_paths(paths)))
-    _print_problems(problems)
+    folders, bundle_files, problems = run_core(lambda: find_inputs(lesson_paths(paths)))
+    print_problems(problems)
     for item in describe_found(folders, bundle_files):  # each line as soon as it is read
         typer.echo(list_line(item, display_path(item.path)))
         if levels and item.kind == "lesson" and item.readable:
@@ -258,42 +268,6 @@ def list_lessons(
                 typer.echo(format_level(level))
     if not folders and not bundle_files:
         raise typer.Exit(1)
-
-
-@contextmanager
-def _progress_bar(quiet: bool):
-    """A Rich progress bar on a terminal; nothing when quiet or writing to a file or CI log."""
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-
-    class _Reporter:
-        task = None
-
-        def planned(self, steps: int) -> None:
-            if steps:
-                bar.start()
-                self.task = bar.add_task("Rendering", total=steps)
-
-        def done(self, what: str) -> None:
-            if self.task is not None:
-                bar.update(self.task, advance=1, description=f"Rendering {what}")
-
-    try:
-        yield _Reporter()
-    finally:
-        bar.stop()
 
 
 def _count(result) -> str:
@@ -304,91 +278,14 @@ def _count(result) -> str:
     return text
 
 
-def _paths(paths: list[Path] | None) -> list[Path]:
-    if paths:
-        return paths
-    default = Path("lessons")
-    if not default.is_dir():
-        typer.echo(
-            "error: no ./lessons folder here. Run this in your project folder, name a "
-            "lesson folder, or create one with 'lessonpack new my-lesson'.",
-            err=True,
-        )
-        raise typer.Exit(2)
-    return [default]
-
-
-def _run(action):
-    """Run a core call, turning domain errors and Ctrl-C into messages and exit codes."""
-    try:
-        return action()
-    except LessonError as exc:
-        _print_problems(exc.problems)
-        errors = len(errors_in(exc.problems))
-        typer.echo(f"Nothing was written: {errors} error{'s' if errors != 1 else ''}.", err=True)
-        raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        _stopping()
-        typer.echo("Interrupted; earlier outputs are unchanged.", err=True)
-        raise typer.Exit(130) from None
-    except typer.Exit:
-        raise
-    except Exception as exc:
-        if _state["debug"]:
-            raise
-        typer.echo(
-            f"error: lessonpack failed unexpectedly: {exc!r}. Run again with --debug "
-            "and report the traceback.",
-            err=True,
-        )
-        raise typer.Exit(1) from None
-
-
-def _print_problems(problems: list[Problem]) -> None:
-    colour = sys.stderr.isatty()
-    for problem in problems:
-        line = problem.format()
-        if colour:
-            word = f"{problem.severity}:"
-            line = line.replace(
-                word,
-                typer.style(word, fg="red" if problem.severity == "error" else "yellow", bold=True),
-                1,
-            )
-        typer.echo(line, err=True)
-
-
 def main() -> None:
-    _state["process"] = True
+    state["process"] = True
     try:
         app()
     except KeyboardInterrupt:  # before a command's own handling began (while starting up)
-        _stopping()
+        stopping()
         typer.echo("Interrupted; earlier outputs are unchanged.", err=True)
         raise SystemExit(130) from None
 
 
-def _stopping() -> None:
-    """Stopping on Ctrl-C, when run as the command: ignore any further SIGINT, and make
-    sure the process ends with status 130. Under load, Ctrl-C during `serve`'s start-up
-    ended the process by the signal itself (status -2, 5 of 25 runs) after "Interrupted"
-    was printed: CPython re-sends SIGINT to itself at exit when it believes an interrupt
-    went unhandled (bpo-1054041), and an interrupt raised while a library evaluated code
-    during import can leave that belief behind even though lessonpack handled it. So the
-    last thing at exit is an explicit 130. Called in-process (tests, notebooks), nothing
-    changes: the caller's Ctrl-C handling is left alone."""
-    if not _state["process"]:
-        return
-    import atexit
-    import os
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def exit_130() -> None:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(130)
-
-    atexit.register(exit_130)
+app.command("export")(export)
