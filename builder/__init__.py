@@ -1,8 +1,9 @@
 """lessonpack: plain-text lessons -> print-ready PDF handouts and answer keys.
 
 The public API, usable without the command line (tests, notebooks, a web preview):
-load and check lessons, build them, and read the problems found. Names are imported
-on first use, so `lessonpack --help` does not pay for pydantic or WeasyPrint.
+load and check lessons, build them, export them as quizzes, and read the problems
+found. Names are imported on first use, so `lessonpack --help` does not pay for
+pydantic or WeasyPrint.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ _EXPORTS = {
     "Result": "output.pipeline",
     "build": "output.pipeline",
     "check": "output.pipeline",
+    "ExportOptions": "export.run",
+    "export": "export.run",
     "LessonError": "errors",
     "Problem": "errors",
     "LessonSource": "project.lesson",
@@ -23,17 +26,20 @@ _EXPORTS = {
 }
 __all__ = [
     "BuildOptions",
+    "ExportOptions",
     "LessonError",
     "LessonSource",
     "Problem",
     "Result",
     "build",
     "check",
+    "export",
     "load_lesson",
 ]
 
 if TYPE_CHECKING:
     from .errors import LessonError, Problem
+    from .export.run import ExportOptions, export
     from .output.pipeline import BuildOptions, Result, build, check
     from .project.lesson import LessonSource, load_lesson
 
