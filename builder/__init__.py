@@ -1,9 +1,9 @@
 """lessonpack: plain-text lessons -> print-ready PDF handouts and answer keys.
 
 The public API, usable without the command line (tests, notebooks, a web preview):
-load and check lessons, build them, export them as quizzes, and read the problems
-found. Names are imported on first use, so `lessonpack --help` does not pay for
-pydantic or WeasyPrint.
+load and check lessons, build them, export them as quizzes (export_quizzes: the name
+`export` is the package builder/export), and read the problems found. Names are
+imported on first use, so `lessonpack --help` does not pay for pydantic or WeasyPrint.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ _EXPORTS = {
     "build": "output.pipeline",
     "check": "output.pipeline",
     "ExportOptions": "export.run",
-    "export": "export.run",
+    "export_quizzes": "export.run",
     "LessonError": "errors",
     "Problem": "errors",
     "LessonSource": "project.lesson",
@@ -33,13 +33,12 @@ __all__ = [
     "Result",
     "build",
     "check",
-    "export",
+    "export_quizzes",
     "load_lesson",
 ]
 
 if TYPE_CHECKING:
     from .errors import LessonError, Problem
-    from .export.run import ExportOptions, export
     from .output.pipeline import BuildOptions, Result, build, check
     from .project.lesson import LessonSource, load_lesson
 

@@ -140,7 +140,7 @@ def _build_summary(result, seconds: float) -> None:
 def _export_too(paths, out: Path, options):
     """`build --export`: the quizzes of what was just built, on its paper (SPEC §3)."""
     from ..export.run import ExportOptions
-    from ..export.run import export as run_export
+    from ..export.run import export_quizzes as run_export
 
     export_options = ExportOptions(out_dir=out, paper=options.paper, strict=options.strict)
     result = run_core(lambda: run_export(lesson_paths(paths), export_options))

@@ -52,7 +52,7 @@ def export(
     lesson). Nothing is written unless every lesson is valid.
     """
     from ..export.run import PLATFORMS, ExportOptions
-    from ..export.run import export as run_export
+    from ..export.run import export_quizzes as run_export
 
     options = ExportOptions(
         out_dir=out,

@@ -39,7 +39,7 @@ class ExportResult:
     outputs: list[Output] = field(default_factory=list)
 
 
-def export(paths: Iterable[Path], options: ExportOptions) -> ExportResult:
+def export_quizzes(paths: Iterable[Path], options: ExportOptions) -> ExportResult:
     """Export every lesson and bundle under `paths`. Raises LessonError carrying every
     problem when anything is invalid (with `strict`, also on any warning); then nothing
     is written."""
@@ -68,7 +68,8 @@ def export(paths: Iterable[Path], options: ExportOptions) -> ExportResult:
 def _quiz(source: LessonSource, paper: str, feedback: bool, ident: str) -> Quiz:
     from ..compose.assemble import assemble
 
-    return quiz(assemble(source, lines=_measured_lines(source, paper)), source.folder, feedback, ident)
+    view = assemble(source, lines=_measured_lines(source, paper))
+    return quiz(view, source.folder, feedback, ident)
 
 
 def _measured_lines(source: LessonSource, paper: str):
