@@ -96,6 +96,10 @@ def test_the_sample_exports_every_part_as_its_question_type(exported):
     names = [q.findtext("name/text") for q in moodle[1:]]
     assert names[0].startswith("Document A") and names[1] == "Sourcing — Question 1"
     assert names[2].startswith("Document B") and names[3] == "Sourcing — Question 2"
+    # an essay's answer box is as tall as the handout's writing space (5 lines; 13 -> 15)
+    boxes = {q.findtext("name/text"): q.findtext("responsefieldlines") for q in moodle}
+    assert boxes["Sourcing — Question 1"] == "5"
+    assert boxes["Extended response — Question 9"] == "15"
 
 
 def test_a_bundle_exports_one_quiz_per_lesson(exported):

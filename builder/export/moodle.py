@@ -160,6 +160,14 @@ def _truefalse(quiz: Quiz, item: Item) -> str:
     return _head(quiz, item, "truefalse", penalty="1") + answers + "  </question>\n"
 
 
+def _box_lines(item: Item) -> int:
+    """The handout's writing lines, as one of the sizes Moodle's essay form offers (5 to
+    40 in fives); 15, its default, for an organizer."""
+    if not item.lines:
+        return 15
+    return min(40, max(5, -(-item.lines // 5) * 5))
+
+
 def _essay(quiz: Quiz, item: Item) -> str:
     """The model answer, look-fors, rubric or filled-in organizer go into `graderinfo`,
     which Moodle shows only to those who grade."""
@@ -168,7 +176,7 @@ def _essay(quiz: Quiz, item: Item) -> str:
         _head(quiz, item, "essay", penalty="0")
         + "    <responseformat>editor</responseformat>\n"
         + "    <responserequired>1</responserequired>\n"
-        + "    <responsefieldlines>15</responsefieldlines>\n"
+        + f"    <responsefieldlines>{_box_lines(item)}</responsefieldlines>\n"
         + "    <attachments>0</attachments>\n"
         + "    <attachmentsrequired>0</attachmentsrequired>\n"
         + '    <graderinfo format="html">\n'

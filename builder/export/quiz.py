@@ -55,6 +55,7 @@ class Item:
     pairs: tuple[tuple[str, str], ...] = ()  # matching: (prompt, its answer), as plain text
     feedback: str = ""
     images: tuple[Image, ...] = ()
+    lines: int = 0  # an essay's writing lines on the handout (0: the platform's default)
     source: str = ""  # what the lesson calls it, for warnings: "question q3", "organizer o2"
 
 
@@ -190,6 +191,7 @@ def _question_item(slug: str, question: QuestionView, group: str | None, feedbac
         title=title,
         html=html,
         points=_points(question),
+        lines=question.lines,
         source=f"question {question.id}",
     )
     if question.kind == "choice":
