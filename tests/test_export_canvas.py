@@ -368,6 +368,11 @@ def test_the_sample_is_one_quiz_whose_items_follow_the_dtd(sample):
     assert kinds[-1] == "matching_question"  # the timeline
     assert kinds.count("essay_question") == 8 + 4  # written questions and organizers
     assert all(i.get(XML_LANG) == "en" for i in package.items())
+    menus = package.items()[-1].find(f"{QTI}presentation").findall(f"{QTI}response_lid")
+    assert len(menus) == 10  # order mode: each event to its position 1…10
+    for menu in menus:
+        labels = [m.text for m in menu.find(f"{QTI}render_choice").iter(f"{QTI}mattext")]
+        assert labels == [str(n) for n in range(1, 11)]
 
 
 def test_the_dtd_check_fails_on_a_misordered_item_and_a_missing_ident(sample):
