@@ -691,3 +691,15 @@ def test_html_is_xml_text_even_when_it_holds_a_cdata_end():
     (item,) = package.items()
     assert stem(item) == "<div><p>Is a[b[0]]> 0 &amp; true?</p></div>"
     assert [m.text for m in item.iter(f"{QTI}mattext")][1:] == ["yes ]]>", "<em>no</em>"]
+
+
+def test_a_fill_timelines_dates_are_not_listed_in_the_rows_order():
+    """Events and dates both in date order: a menu in that order would give it away."""
+    fill = _matching([("Sputnik 1", "1957"), ("Bay of Pigs", "1961"), ("Blockade", "1962")])
+    package, warnings = export([Quiz("lpquiz", "t", "T", "en", (fill,))])
+    assert warnings == []
+    (item,) = package.items()
+    for menu in item.find(f"{QTI}presentation").findall(f"{QTI}response_lid"):
+        labels = [m.text for m in menu.find(f"{QTI}render_choice").iter(f"{QTI}mattext")]
+        assert sorted(labels) == ["1957", "1961", "1962"]
+        assert labels != ["1957", "1961", "1962"]

@@ -158,11 +158,25 @@ def _responses(presentation: ET.Element, item: Item, ident: str) -> list[tuple]:
     return [("response1", right, "Set", "100")]
 
 
+def _menu(item: Item) -> list[str]:
+    """The distinct answers in natural order ("2" before "10", "A." before "B."), unless
+    that lines them up with the rows (a `fill` timeline: events and dates both in date
+    order), which would give the answers away: then in an order of their own, the same
+    in every export."""
+    answers = sorted({right for _, right in item.pairs}, key=natural_key)
+    in_row_order = list(dict.fromkeys(right for _, right in item.pairs))
+    if len(answers) > 1 and answers == in_row_order:
+        answers.sort(key=lambda answer: stable_id(item.ident, answer))
+        if answers == in_row_order:
+            answers = answers[1:] + answers[:1]
+    return answers
+
+
 def _matching(presentation: ET.Element, item: Item) -> list[tuple]:
     """Canvas's matching: a menu per row, each holding every distinct answer; the answers'
     identifiers are numbers, as Canvas's importer reads them; each right row adds its
     share of 100."""
-    answers = sorted({right for _, right in item.pairs}, key=natural_key)
+    answers = _menu(item)
     number = {right: str(1000 + n) for n, right in enumerate(answers, 1)}
     share = f"{100 / len(item.pairs):.2f}"
     scoring = []
