@@ -126,13 +126,17 @@ def line_marks(html: str) -> str:
     return _LINE_NUMBER.sub(r' <span class="line-mark">(line \1)</span> ', html)
 
 
+def _image(path: Path, alt: str) -> Image:
+    """The picture under a name unique to its bytes (two lessons' `map.png` differ) and
+    safe on every platform (ASCII letters, digits, `.`, `_`, `-`)."""
+    resolved = path.resolve()
+    digest = hashlib.sha256(resolved.read_bytes()).hexdigest()[:8]
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", resolved.name)
+    return Image(resolved, f"images/{digest}-{name}", alt)
+
+
 def _document_item(slug: str, document: DocumentView, folder: Path) -> Item:
-    images = tuple(
-        Image(
-            (folder / image.src).resolve(), image.asset.replace("assets/", "images/", 1), image.alt
-        )
-        for image in document.images
-    )
+    images = tuple(_image(folder / image.src, image.alt) for image in document.images)
     parts = [
         Markup("<h3>Document {}{}</h3>").format(
             document.label, Markup(": ") + document.title if document.title else ""
