@@ -458,6 +458,9 @@ def test_an_organizer_taller_than_a_page_is_a_layout_warning(write_lesson, cli):
     assert "organizer o1 ('Corroboration: do the documents agree?') is taller than a page" in (
         result.stderr
     )
+    # it starts under the document, on page 1, instead of leaving page 1 nearly empty
+    [(page, _, _)] = places(Path("out/tall/tall-student.pdf"), "Corroboration: do the")
+    assert page == 1
     assert cli("build", "lessons", "-o", "out2", "--strict").exit_code == 1
 
 

@@ -155,6 +155,16 @@ class OrganizerView:
         wanted = HEAD_COLUMN_IN["sourcing"] + MIN_COLUMN_IN * len(self.columns)
         return not large_print and wanted <= body_width_in
 
+    def fits_a_page(self, body_height_in: float, pitch_in: float, large_print: bool) -> bool:
+        """False when even the organizer's least height (its title, header row and cells'
+        writing room, row by row) is taller than a page: kept whole, it would first be
+        pushed to the next page, leaving this one short, and then break anyway."""
+        cell = self.writing(pitch_in)[1] + 0.06  # the cell's padding and rule
+        if self.kind == "chain":
+            lines = -(-len(self.rows) // (2 if large_print else 4))
+            return 0.9 + lines * (cell + 0.3) <= body_height_in
+        return 0.9 + 0.3 + len(self.rows) * cell <= body_height_in
+
     def column_groups(self, body_width_in: float, large_print: bool) -> list[range]:
         """A corroboration grid's document columns in as many tables as it takes to keep
         each column at least WORD_COLUMN_IN wide (1.8 in in large print), the claims

@@ -38,8 +38,10 @@ def render_html(
             lesson=view,
             show_answers=show_answers,
             paper=paper,
-            # The width between the side margins (lesson.css): organizers pick their form by it.
+            # The room inside the margins (lesson.css; large print's top is 0.05 in taller):
+            # organizers pick their form by it.
             body_width_in=paper_size(paper).width / 72 - 1.5,
+            body_height_in=paper_size(paper).height / 72 - 1.5,
             stylesheets=stylesheets or [],
             for_screen=stylesheets is not None,
         )

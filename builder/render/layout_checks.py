@@ -47,7 +47,8 @@ def layout_warnings(document, lesson_file: Path) -> list[Problem]:
             element = getattr(box, "element", None)
             if element is not None and "question" in (element.get("class") or "").split():
                 question_pages[element.get("id") or "?"].add(number)
-            if element is not None and "keep-whole" in (element.get("class") or "").split():
+            classes = (element.get("class") or "").split() if element is not None else ()
+            if "keep-whole" in classes or "too-tall" in classes:
                 whole_pages[element].add(number)
             if not _is_content(box):
                 continue
