@@ -12,7 +12,15 @@ import shutil
 
 import pypdfium2
 import pytest
-from conftest import SAMPLE, SLUG, SMALL_SLUG, invoke, pdf_text, write_small_lesson
+from conftest import (
+    SAMPLE,
+    SLUG,
+    SMALL_SLUG,
+    assert_print_ready,
+    invoke,
+    pdf_text,
+    write_small_lesson,
+)
 from pypdf import PdfReader
 
 SECOND = """\
@@ -146,6 +154,8 @@ def test_duplex_pads_each_part_to_an_even_page_count(duplex_packets):
     assert "intentionally left blank" in pages[1]  # the one-page cover is padded
     starts = [i for i, text in enumerate(pages) if "Page 1 of" in text]
     assert starts and all(i % 2 == 0 for i in starts)  # every lesson starts on a front side
+    # the packet is tagged for screen readers like its lessons (SPEC §4), blank pages aside
+    assert_print_ready(project / "one/week3/week3-student.pdf")
 
 
 def test_versions_shuffle_choices_and_keys_follow(small_project, cli):
@@ -231,6 +241,7 @@ def test_roster_makes_one_stamped_packet_per_student(small_project, cli):
     packet_b = len(PdfReader(out / "week3-student-B.pdf").pages)
     pages = page_texts(out / "week3-roster.pdf")
     assert len(pages) == 2 * packet_a + packet_b  # packets are padded to even already
+    assert_print_ready(out / "week3-roster.pdf")  # tagged, each packet as its lessons
     assert all("Ana López · P2" in page for page in pages[:packet_a])
     assert all("Version A" in page for page in pages[:packet_a] if "left blank" not in page)
     assert all("Ben Okafor · P2" in page for page in pages[packet_a : packet_a + packet_b])

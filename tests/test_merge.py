@@ -375,3 +375,55 @@ def test_importing_the_module_does_not_import_weasyprint():
         [sys.executable, "-c", code], cwd=here, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# ---- tags ---------------------------------------------------------------------------------
+
+
+@cache
+def tagged_lesson(name: str, pages: int) -> bytes:
+    """lesson(), tagged as lessonpack renders every lesson (PDF/UA-1)."""
+    from weasyprint import HTML
+
+    body = f"<h1>{name}</h1><p>Reading {name}.</p>" + "".join(
+        f'<h2 style="break-before: page">{name} questions {n}</h2><p>Answer.</p>'
+        for n in range(1, pages)
+    )
+    html = f'<html lang="en"><title>{name}</title><style>@page {{ size: letter }}</style>{body}'
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=name.encode())
+
+
+def test_the_packet_keeps_every_parts_tags_in_reading_order():
+    """A screen reader reads the combined packet as it reads each lesson (SPEC §4): one
+    Document, a Part per lesson titled like its bookmark, each part's headings in order,
+    and every tagged page's marked content reachable through the parent tree."""
+    import pikepdf
+
+    parts = [Part(tagged_lesson("Alpha", 3), "Part one"), Part(tagged_lesson("Beta", 1), "Two")]
+    pdf = pikepdf.open(io.BytesIO(combine(parts, paper="letter", duplex=True)))
+    root = pdf.Root.StructTreeRoot
+    assert pdf.Root.MarkInfo.Marked
+    document = root.K
+    assert document.S == "/Document"
+    assert [(str(p.S), str(p.T)) for p in document.K] == [("/Part", "Part one"), ("/Part", "Two")]
+
+    def headings(element) -> list[str]:
+        found = []
+        if element.get("/S") in ("/H1", "/H2"):
+            found.append(str(element.S))
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                found += headings(kid)
+        return found
+
+    assert [headings(part) for part in document.K] == [["/H1", "/H2", "/H2"], ["/H1"]]
+    pages = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+    nums = list(root.ParentTree.Nums)
+    entries = {int(k): v for k, v in zip(nums[::2], nums[1::2], strict=True)}
+    tagged = [n for n, page in enumerate(pdf.pages) if "/StructParents" in page.obj]
+    assert tagged == [0, 1, 2, 4]  # page 3 is the blank page that pads Alpha
+    for n in tagged:
+        elements = entries[int(pdf.pages[n].obj.StructParents)]
+        assert elements and all(pages[e.Pg.objgen] == n for e in elements if "/Pg" in e)
+    assert int(root.ParentTreeNextKey) == max(entries) + 1

@@ -6,8 +6,9 @@ copier needs one file: `combine` concatenates the parts with a bookmark per part
 part's own bookmarks nested under it), keeps their links and named destinations, pads
 odd parts with a blank page for double-sided copying, and can number the whole packet.
 The blank page and the packet page numbers are laid out and drawn by stamps.py, which
-also stamps students' names on a finished packet. Output bytes depend only on input
-(the file /ID is a hash of the content).
+also stamps students' names on a finished packet. The parts' tags are kept (SPEC §4): one
+Document whose Parts are the lessons' own tag trees, so a screen reader reads the packet
+in order. Output bytes depend only on input (the file /ID is a hash of the content).
 
 PDFs are read and written with pikepdf (qpdf): pypdf, parsing WeasyPrint's object streams
 in Python, took seconds to join a 30-lesson bundle. Importing this module does not
@@ -85,8 +86,11 @@ def combine(
     blank = open_pdf(blank_page(paper, large_print)) if padded != counts else None
     names: _Names = {}
     bookmarks = []
+    tags = _Tags(out)
     for part, source, count, slots in zip(parts, sources, counts, padded, strict=True):
-        bookmarks.append(_append_part(out, source, part, names))
+        start = len(out.pages)
+        bookmarks.append(_append_part(out, source, part, names, tags.next_key))
+        tags.add(out, source, part.title, out.pages[start:])
         if slots > count and blank is not None:
             out.pages.append(blank.pages[0])  # qpdf gives a repeated page its own dictionary
     with out.open_outline() as outline:
@@ -95,6 +99,7 @@ def combine(
         keys = sorted(names.values(), key=lambda entry: bytes(entry[0]))
         tree = Dictionary(Names=Array([item for entry in keys for item in entry]))
         out.Root.Names = Dictionary(Dests=out.make_indirect(tree))
+    tags.finish(out)
     overlay = stamp_footers(out, footer or [], paper, large_print)
     out.Root.Lang = String(language)
     if title:
@@ -106,11 +111,12 @@ def combine(
 # ---- combining -------------------------------------------------------------------------
 
 
-def _append_part(out: Pdf, source: Pdf, part: Part, names: _Names) -> OutlineItem:
+def _append_part(out: Pdf, source: Pdf, part: Part, names: _Names, tag_offset: int) -> OutlineItem:
     """Append the part's pages to `out` and its named destinations to `names`; return its
     bookmark. qpdf points references between copied pages at the copies; destinations and
     bookmarks, kept outside the pages, are moved here. A name that an earlier part uses
-    becomes `name-2` (or -3, ...) in this part's destinations and links."""
+    becomes `name-2` (or -3, ...) in this part's destinations and links. The pages' keys
+    into the tags' parent tree move up by `tag_offset` (see _Tags)."""
     start = len(out.pages)
     for page in source.pages:  # (pages.extend warns that it would not move the names)
         out.pages.append(page)
@@ -123,16 +129,82 @@ def _append_part(out: Pdf, source: Pdf, part: Part, names: _Names) -> OutlineIte
         if target is not None:
             names[new or name] = (String(new) if new else key, target)
     for page in out.pages[start:]:
-        if "/StructParents" in page.obj:  # the parts' structure trees are not kept
-            del page.obj.StructParents
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + tag_offset
         for annotation in page.obj.get("/Annots", ()):
             if "/StructParent" in annotation:
-                del annotation.StructParent
+                annotation.StructParent = int(annotation.StructParent) + tag_offset
             _rename_link(annotation, renamed)
     bookmark = OutlineItem(part.title, Array([out.pages[start].obj, Name.Fit]))
     if part.keep_outline and "/Outlines" in source.Root:
         bookmark.children = _bookmarks(source.Root.Outlines.get("/First"), moved, own)
     return bookmark
+
+
+class _Tags:
+    """The combined PDF's tag tree: a Document holding each part's tree as a Part (titled
+    with the part's bookmark), and one parent tree whose keys are the parts' keys moved
+    up by the keys of the parts before (`next_key`), as the pages' and links' own keys are
+    in _append_part. Copied after the part's pages, the tags point at the copied pages:
+    qpdf maps every object it has copied from a source once."""
+
+    def __init__(self, out: Pdf):
+        self.document = out.make_indirect(
+            Dictionary(Type=Name.StructElem, S=Name.Document, K=Array())
+        )
+        self.nums: list = []
+        self.next_key = 0
+        self.role_map = Dictionary()
+
+    def add(self, out: Pdf, source: Pdf, title: str, pages) -> None:
+        tree = source.Root.get("/StructTreeRoot")
+        if tree is None:
+            return
+        tree = out.copy_foreign(tree)
+        tops = tree.K if isinstance(tree.K, Array) else Array([tree.K])
+        part = out.make_indirect(
+            Dictionary(Type=Name.StructElem, S=Name.Part, P=self.document, T=String(title))
+        )
+        for top in tops:
+            top.P = part
+            if top.get("/S") == Name.Document:  # one Document for the packet
+                top.S = Name.Div
+        part.K = tops
+        self.document.K.append(part)
+        keys = [self.next_key]
+        for key, value in _number_tree(tree.get("/ParentTree")):
+            self.nums += [key + self.next_key, value]
+            keys.append(key + self.next_key + 1)
+        for name, role in tree.get("/RoleMap", Dictionary()).items():
+            self.role_map[name] = role
+        self.next_key = max(keys)
+
+    def finish(self, out: Pdf) -> None:
+        if not self.document.K:
+            return
+        out.Root.StructTreeRoot = out.make_indirect(
+            Dictionary(
+                Type=Name.StructTreeRoot,
+                K=self.document,
+                ParentTree=out.make_indirect(Dictionary(Nums=Array(self.nums))),
+                ParentTreeNextKey=self.next_key,
+                **({"RoleMap": self.role_map} if self.role_map else {}),
+            )
+        )
+        self.document.P = out.Root.StructTreeRoot
+        out.Root.MarkInfo = Dictionary(Marked=True)
+
+
+def _number_tree(node) -> list[tuple[int, object]]:
+    """A number tree's (key, value) pairs in key order, from its /Nums and /Kids."""
+    found = []
+    nodes = [node] if isinstance(node, Dictionary) else []
+    while nodes:
+        current = nodes.pop(0)
+        pairs = list(current.get("/Nums", ()))
+        found += [(int(k), v) for k, v in zip(pairs[::2], pairs[1::2], strict=True)]
+        nodes.extend(current.get("/Kids", ()))
+    return sorted(found, key=lambda pair: pair[0])
 
 
 def _destinations(pdf: Pdf) -> _Names:
