@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..compose.views import DocumentView, LessonView, OrganizerView, QuestionView
 
@@ -316,8 +316,3 @@ def _timeline_item(view: LessonView, feedback: bool) -> Item:
         pairs=pairs,
         source="the timeline",
     )
-
-
-def plain(html: str) -> str:
-    """Text without tags, for a platform field that takes no HTML (an item's name)."""
-    return str(escape(re.sub(r"<[^>]+>", "", html))).strip()
