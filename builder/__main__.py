@@ -18,8 +18,12 @@ def main() -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         from .cli import main as cli_main
-    except KeyboardInterrupt:
-        raise SystemExit(130) from None
+    except BaseException as exc:  # Ctrl-C itself, or wrapped by an import-time hook
+        from .errors import caused_by_interrupt
+
+        if caused_by_interrupt(exc):
+            raise SystemExit(130) from None
+        raise
     cli_main()
 
 

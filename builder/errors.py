@@ -90,3 +90,15 @@ class LessonError(Exception):
 
 def errors_in(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
+
+
+def caused_by_interrupt(exc: BaseException | None) -> bool:
+    """Whether Ctrl-C is behind `exc`: a KeyboardInterrupt, or an error Python raised
+    because one landed inside a hook it runs while importing (a class's `__set_name__`
+    wraps it in RuntimeError), so Ctrl-C ends lessonpack with 130 wherever it arrives."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False

@@ -219,3 +219,37 @@ def test_tag_tree_follows_the_reading_order(sample_build):
     assert len(expected) >= 10
     for tag in ("/L", "/LI", "/Table", "/TR", "/P"):
         assert tag in tags, tag
+
+
+def test_ctrl_c_wrapped_by_an_import_hook_still_exits_130(monkeypatch):
+    """Ctrl-C landing inside a hook Python runs while importing (a class's __set_name__,
+    as in ipaddress) arrives as a RuntimeError caused by KeyboardInterrupt; it once ended
+    `lessonpack serve` with status 1 and a traceback (seen in CI). Any other error at
+    start-up still propagates."""
+    import builder.__main__ as entry
+
+    real_import = builtins.__import__
+
+    def interrupted(error):
+        def fake(name, *args, **kwargs):
+            if name == "cli" and args[-1:] == (1,):  # `from .cli import main`
+                raise error
+            return real_import(name, *args, **kwargs)
+
+        return fake
+
+    def wrapped() -> RuntimeError:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as ctrl_c:
+            error = RuntimeError("Error calling __set_name__ on 'cached_property' instance")
+            error.__cause__ = ctrl_c
+            return error
+
+    monkeypatch.setattr(builtins, "__import__", interrupted(wrapped()))
+    with pytest.raises(SystemExit) as stopped:
+        entry.main()
+    assert stopped.value.code == 130
+    monkeypatch.setattr(builtins, "__import__", interrupted(RuntimeError("a real bug")))
+    with pytest.raises(RuntimeError, match="a real bug"):
+        entry.main()

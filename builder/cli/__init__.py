@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import display_path, errors_in
+from ..errors import caused_by_interrupt, display_path, errors_in
 from .console import (
     Paper,
     Paths,
@@ -282,7 +282,11 @@ def main() -> None:
     state["process"] = True
     try:
         app()
-    except KeyboardInterrupt:  # before a command's own handling began (while starting up)
+    except (KeyboardInterrupt, Exception) as exc:
+        # Ctrl-C before a command's own handling began (while starting up), maybe wrapped
+        # by an import-time hook; anything else is not ours to catch here.
+        if not caused_by_interrupt(exc):
+            raise
         stopping()
         typer.echo("Interrupted; earlier outputs are unchanged.", err=True)
         raise SystemExit(130) from None

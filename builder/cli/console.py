@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import LessonError, Problem, errors_in
+from ..errors import LessonError, Problem, caused_by_interrupt, errors_in
 from ..project.paper_names import PAPERS
 
 state = {"debug": False, "process": False}  # process: run as the command, not in-process
@@ -105,6 +105,10 @@ def run_core(action):
     except typer.Exit:
         raise
     except Exception as exc:
+        if caused_by_interrupt(exc):  # Ctrl-C inside an import-time hook
+            stopping()
+            typer.echo("Interrupted; earlier outputs are unchanged.", err=True)
+            raise typer.Exit(130) from None
         if state["debug"]:
             raise
         typer.echo(
