@@ -18,7 +18,7 @@ from ..project.lesson import LessonSource
 from ..project.rules import choice_index
 from . import text
 from .line_numbers import LineMap
-from .organizers import inline_resolver, organizer_views
+from .organizers import organizer_views
 from .readings import LineRefs, document_views
 from .timeline import timeline_view
 from .views import ChoiceView, LessonView, QuestionView, RubricLevelView
@@ -58,9 +58,7 @@ def assemble(
     if lesson.timeline is not None:
         rng = random.Random(f"{source.slug}:{version}:{seed}")
         timeline = timeline_view(lesson.timeline, rng, large_print)
-    organizers = organizer_views(
-        lesson.organizers, documents, lesson.readings, anchor, inline_resolver(refs)
-    )
+    organizers = organizer_views(lesson.organizers, documents, lesson.readings, anchor, refs.inline)
     return LessonView(
         slug=source.slug,
         anchor=anchor,
@@ -102,22 +100,19 @@ def _question(
     new_group: bool,
     shuffle: random.Random | None = None,
 ) -> QuestionView:
-    def inline(value: str | None) -> Markup:
-        return refs.resolve(text.inline(value))
-
     answer, look_fors = Markup(""), []
     if isinstance(q.answer, list):
-        look_fors = [inline(item) for item in q.answer]
+        look_fors = [refs.inline(item) for item in q.answer]
     elif q.kind == "truefalse" and q.answer is not None:
         answer = Markup("True" if q.answer.lower() == "true" else "False")
     elif q.answer is not None and q.kind != "choice":
-        answer = inline(q.answer)
+        answer = refs.inline(q.answer)
     correct = choice_index(q.answer, q.choices) if q.choices and isinstance(q.answer, str) else None
     order = list(range(len(q.choices or [])))
     if shuffle is not None:  # a version: same choices, another order; the key follows it
         shuffle.shuffle(order)
     choices = [
-        ChoiceView(letter(position), inline(q.choices[i]), i == correct)
+        ChoiceView(letter(position), refs.inline(q.choices[i]), i == correct)
         for position, i in enumerate(order)
     ]
     correct = next((n for n, choice in enumerate(choices) if choice.correct), None)
@@ -130,7 +125,7 @@ def _question(
         kind=q.kind,
         group=q.group,
         new_group=new_group,
-        prompt=inline(q.prompt),
+        prompt=refs.inline(q.prompt),
         lines=q.lines if q.lines is not None else DEFAULT_LINES[q.kind],
         points=q.points,
         document=labels.get(q.reading) if q.reading else None,
@@ -138,7 +133,7 @@ def _question(
         answer=answer,
         look_fors=look_fors,
         rubric=[
-            RubricLevelView(level.points, level.label, inline(level.descriptor))
+            RubricLevelView(level.points, level.label, refs.inline(level.descriptor))
             for level in q.rubric or []
         ],
     )

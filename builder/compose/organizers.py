@@ -12,7 +12,6 @@ from markupsafe import Markup
 
 from ..project.ids import organizer_id
 from ..project.models import METHODS, Chain, Chart, CorroborationGrid, SourcingChart
-from . import text
 from .views import DocumentView, OrganizerRowView, OrganizerView
 
 DEFAULT_TITLES = {
@@ -134,12 +133,3 @@ def _chain(chain: Chain, resolve) -> list[OrganizerRowView]:
         )
         for number, step in enumerate(chain.steps, start=1)
     ]
-
-
-def inline_resolver(refs):
-    """Inline Markdown -> HTML with this layout's line numbers (see readings.LineRefs)."""
-
-    def resolve(value: str | None) -> Markup:
-        return refs.resolve(text.inline(value))
-
-    return resolve

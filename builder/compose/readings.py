@@ -34,6 +34,10 @@ class LineRefs:
 
         return Markup(LINE_REF.sub(line, str(markup)))
 
+    def inline(self, value: str | None) -> Markup:
+        """Inline Markdown as HTML, its `{line:name}` resolved for this layout."""
+        return self.resolve(text.inline(value))
+
 
 def document_views(
     source: LessonSource, prefix: str, lines: dict[str, LineMap] | None
