@@ -11,6 +11,7 @@ lesson do not, so a teacher sees all of a lesson's problems in one run.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,16 +61,16 @@ class Parts:
     @classmethod
     def from_raw(cls, data: dict[str, Any]) -> Parts:
         """The well-formed items of a lesson that failed validation as a whole."""
-        readings = _valid_items(data.get("readings"), Reading)
+        readings = _valid_items(data.get("readings"), Reading.model_validate)
         timeline = data.get("timeline") if isinstance(data.get("timeline"), dict) else {}
         raw_readings = data.get("readings") if isinstance(data.get("readings"), list) else []
         mode = timeline.get("mode", "order")
         return cls(
             readings=readings,
-            questions=_valid_items(data.get("questions"), Question),
-            events=_valid_items(timeline.get("events"), Event),
+            questions=_valid_items(data.get("questions"), Question.model_validate),
+            events=_valid_items(timeline.get("events"), Event.model_validate),
             timeline_mode=mode if isinstance(mode, str) else None,
-            organizers=_valid_items(data.get("organizers"), ORGANIZER),
+            organizers=_valid_items(data.get("organizers"), ORGANIZER.validate_python),
             reading_ids={
                 r["id"]
                 for r in raw_readings
@@ -86,11 +87,10 @@ class Parts:
 ORGANIZER = pydantic.TypeAdapter(Organizer)
 
 
-def _valid_items(items: object, model) -> list[tuple[int, Any]]:
+def _valid_items(items: object, validate: Callable[[object], Any]) -> list[tuple[int, Any]]:
     valid = []
     for index, item in enumerate(items if isinstance(items, list) else []):
         try:
-            validate = getattr(model, "validate_python", None) or model.model_validate
             valid.append((index, validate(item)))
         except pydantic.ValidationError:
             continue  # already reported by the whole-lesson validation
