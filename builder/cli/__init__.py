@@ -21,11 +21,12 @@ from .console import (
     lesson_paths,
     print_problems,
     progress_bar,
+    report,
     run_core,
     state,
     stopping,
 )
-from .export import export, report
+from .export import export
 
 app = typer.Typer(
     add_completion=False,
@@ -121,15 +122,10 @@ def _build_summary(result, seconds: float) -> None:
     """What was written, with each PDF's pages and sheets, and what was removed."""
     from ..output.outputs import paper_cost
 
-    written = [output for output in result.outputs if not output.up_to_date]
-    fresh = len(result.outputs) - len(written)
-    summary = f"Built {len(written)} file{'s' if len(written) != 1 else ''}"
-    if fresh:
-        summary += f", {fresh} up to date"
-    typer.echo(f"{summary} in {seconds:.1f} s" + (":" if written else "."))
-    for output in written:
-        cost = paper_cost(output.pages, output.duplex, output.packets) if output.pages else ""
-        typer.echo(f"  {display_path(output.path)}" + (f"  ({cost})" if cost else ""))
+    def cost(output) -> str:
+        return paper_cost(output.pages, output.duplex, output.packets) if output.pages else ""
+
+    report(result.outputs, "Built", seconds, cost)
     if result.removed:
         count = len(result.removed)
         typer.echo(f"Removed {count} outdated file{'s' if count != 1 else ''} (no longer built):")

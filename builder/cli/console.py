@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import LessonError, Problem, caused_by_interrupt, errors_in
+from ..errors import LessonError, Problem, caused_by_interrupt, display_path, errors_in
 from ..project.paper_names import PAPERS
 
 state = {"debug": False, "process": False}  # process: run as the command, not in-process
@@ -157,3 +157,20 @@ def stopping() -> None:
         os._exit(130)
 
     atexit.register(exit_130)
+
+
+def report(outputs, verb: str, seconds: float | None = None, detail=lambda output: "") -> None:
+    """'Exported 2 files:' (`Built 3 files, 1 up to date in 2.1 s:` with `seconds`) and
+    each path written, with `detail(output)` in brackets when it says something (files
+    with unchanged bytes are left alone, not listed)."""
+    written = [output for output in outputs if not output.up_to_date]
+    fresh = len(outputs) - len(written)
+    summary = f"{verb} {len(written)} file{'s' if len(written) != 1 else ''}"
+    if fresh:
+        summary += f", {fresh} up to date"
+    if seconds is not None:
+        summary += f" in {seconds:.1f} s"
+    typer.echo(summary + (":" if written else "."))
+    for output in written:
+        extra = detail(output)
+        typer.echo(f"  {display_path(output.path)}" + (f"  ({extra})" if extra else ""))

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import display_path
-from .console import Paper, Paths, lesson_paths, print_problems, run_core
+from .console import Paper, Paths, lesson_paths, print_problems, report, run_core
 
 
 class To(StrEnum):
@@ -64,15 +63,3 @@ def export(
     result = run_core(lambda: run_export(lesson_paths(paths), options))
     print_problems(result.problems)
     report(result.outputs, "Exported")
-
-
-def report(outputs, verb: str) -> None:
-    """'Exported 2 files:' and each path written (files with unchanged bytes are left)."""
-    written = [output for output in outputs if not output.up_to_date]
-    fresh = len(outputs) - len(written)
-    summary = f"{verb} {len(written)} file{'s' if len(written) != 1 else ''}"
-    if fresh:
-        summary += f", {fresh} up to date"
-    typer.echo(summary + (":" if written else "."))
-    for output in written:
-        typer.echo(f"  {display_path(output.path)}")
