@@ -80,11 +80,11 @@ def quiz(view: LessonView, folder: Path, feedback: bool = True, ident: str = "")
     image files). Documents come before the first question about them; documents no
     question names come first, in order."""
     documents = {d.id: _document_item(view.slug, d, folder) for d in view.documents}
-    first_use: dict[str, int] = {}
+    by_label = {d.label: d.id for d in view.documents}
+    first_use: dict[str, int] = {}  # reading id -> the first question about it
     for index, question in enumerate(view.questions):
-        reading = _reading_of(view, question)
-        if reading is not None:
-            first_use.setdefault(reading, index)
+        if question.document:
+            first_use.setdefault(by_label[question.document], index)
     items: list[Item] = [documents[d.id] for d in view.documents if d.id not in first_use]
     group = None  # the heading a question sits under: its own group or the one before
     for index, question in enumerate(view.questions):
@@ -93,7 +93,7 @@ def quiz(view: LessonView, folder: Path, feedback: bool = True, ident: str = "")
         items.append(_question_item(view.slug, question, group, feedback))
     items += [_organizer_item(view.slug, o, feedback) for o in view.organizers]
     if view.timeline is not None:
-        items.append(_timeline_item(view, feedback))
+        items.append(_timeline_item(view))
     return Quiz(
         ident=ident or stable_id(view.slug),
         slug=view.slug,
@@ -108,11 +108,6 @@ def stable_id(*parts: str) -> str:
     re-importing it can update instead of duplicating) and valid as an XML id."""
     digest = hashlib.sha256("/".join(parts).encode()).hexdigest()[:16]
     return f"lp{digest}"
-
-
-def _reading_of(view: LessonView, question: QuestionView) -> str | None:
-    by_label = {d.label: d.id for d in view.documents}
-    return by_label.get(question.document) if question.document else None
 
 
 # --- documents ------------------------------------------------------------------------
@@ -296,9 +291,9 @@ def _organizer_table(organizer: OrganizerView, answers: bool) -> Markup:
 # --- the timeline ---------------------------------------------------------------------
 
 
-def _timeline_item(view: LessonView, feedback: bool) -> Item:
+def _timeline_item(view: LessonView) -> Item:
     """A matching item: order — each event to its position 1…n; fill — each event to its
-    date; match — each date to its event. Points: one per row unless the lesson says."""
+    date; match — each date to its event. Points: one per row."""
     timeline = view.timeline
     if timeline.mode == "order":
         pairs = tuple((e.label, e.key) for e in timeline.events)
