@@ -16,14 +16,12 @@ warning), a document longer than it keeps is split between paragraphs.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from markupsafe import escape
@@ -111,18 +109,15 @@ def _canvas_items(quiz: Quiz, item: Item, images: dict[str, bytes], warn: Warn) 
 
 
 def _with_images(item: Item, images: dict[str, bytes]) -> Item:
-    """Each picture under images/ in the package, with a name Canvas's importer keeps
-    (ASCII letters, digits, dot, dash, underscore); two different files never share one."""
+    """Each picture in the package under its name, referenced through Canvas's file
+    token. quiz.py makes the name one Canvas's importer keeps (ASCII letters, digits,
+    dot, dash, underscore) and unique to the file's bytes, so two lessons' `map.png`
+    never share one."""
     html, feedback = item.html, item.feedback
     for image in item.images:
-        data = image.path.read_bytes()
-        name = re.sub(r"[^A-Za-z0-9._-]", "_", PurePosixPath(image.name).name)
-        path = f"images/{name}"
-        while images.get(path, data) != data:  # the same name in another lesson
-            path = f"images/{hashlib.sha256(data).hexdigest()[:8]}-{name}"
-            name = path.removeprefix("images/")
-        images[path] = data
-        old, new = f'src="{escape(image.name)}"', f'src="{escape(f"{FILEBASE}/{quote(path)}")}"'
+        images[image.name] = image.path.read_bytes()
+        old = f'src="{escape(image.name)}"'
+        new = f'src="{escape(f"{FILEBASE}/{quote(image.name)}")}"'
         html, feedback = html.replace(old, new), feedback.replace(old, new)
     return replace(item, html=html, feedback=feedback)
 

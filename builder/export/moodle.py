@@ -33,8 +33,6 @@ _RTL = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur"
 # Characters XML 1.0 forbids; a stray control character would make Moodle's parser
 # reject the whole file.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# What Moodle's PARAM_FILE takes out of a file name (the file API refuses other names).
-_NOT_IN_FILE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -283,7 +281,7 @@ def _with_files(html: str, images: tuple[Image, ...]) -> tuple[str, str]:
     stores next to the question text."""
     files = []
     for image in sorted(set(images), key=lambda i: i.name):
-        name = _NOT_IN_FILE_NAME.sub("_", PurePosixPath(image.name).name) or "image"
+        name = PurePosixPath(image.name).name  # quiz.py made it safe for Moodle's file API
         src = f'src="{escape(image.name)}"'
         html = html.replace(src, f'src="@@PLUGINFILE@@/{escape(quote(name))}"')
         data = base64.b64encode(image.path.read_bytes()).decode("ascii")
