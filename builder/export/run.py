@@ -43,20 +43,25 @@ def export_quizzes(paths: Iterable[Path], options: ExportOptions) -> ExportResul
     """Export every lesson and bundle under `paths`. Raises LessonError carrying every
     problem when anything is invalid (with `strict`, also on any warning); then nothing
     is written."""
+    from ..output.fingerprints import Themes
     from ..project.discover import load_all
 
     loaded = load_all(paths)
+    themes = Themes()
     result = ExportResult(problems=list(loaded.problems))
     _stop_on_errors(result, options.strict)
     files: dict[str, OutputFile] = {}
     for source in loaded.lessons:
         paper = options.paper or DEFAULT_PAPER
-        made = _quiz(source, paper, options.feedback, stable_id(source.slug))
+        made = _quiz(source, paper, options.feedback, stable_id(source.slug), themes)
         files |= _files(source.slug, [(made, source)], options, result)
     for bundle in loaded.bundles:
         paper = options.paper or bundle.bundle.paper or DEFAULT_PAPER
         quizzes = [
-            (_quiz(entry, paper, options.feedback, stable_id(bundle.name, entry.slug)), entry)
+            (
+                _quiz(entry, paper, options.feedback, stable_id(bundle.name, entry.slug), themes),
+                entry,
+            )
             for entry in bundle.entries
         ]
         files |= _files(bundle.name, quizzes, options, result)
@@ -65,25 +70,17 @@ def export_quizzes(paths: Iterable[Path], options: ExportOptions) -> ExportResul
     return result
 
 
-def _quiz(source: LessonSource, paper: str, feedback: bool, ident: str) -> Quiz:
+def _quiz(source: LessonSource, paper: str, feedback: bool, ident: str, themes) -> Quiz:
+    """The quiz as the handout on `paper` prints it: its line numbers measured like a
+    build's, and the measuring shared with the build (or the export) before it in this
+    process, so a lesson also printed in a bundle, or `build --export`, measures once."""
     from ..compose.assemble import assemble
-
-    view = assemble(source, lines=_measured_lines(source, paper))
-    return quiz(view, source.folder, feedback, ident)
-
-
-def _measured_lines(source: LessonSource, paper: str):
-    """The printed handout's line maps on `paper`, or None when no reading is numbered."""
-    from ..compose.assemble import needs_measuring
-
-    if not needs_measuring(source):
-        return None
-    from ..output.documents import measure_job
     from ..output.plan import Group, Layout
-    from ..render.pdf import measure_lines
+    from ..output.workers import measured_lines
 
     group = Group(source, Layout(paper), ("",), 1, key=False, html=False)
-    return measure_lines(measure_job(group))
+    view = assemble(source, lines=measured_lines(group, themes))
+    return quiz(view, source.folder, feedback, ident)
 
 
 def _files(

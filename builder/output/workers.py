@@ -220,9 +220,7 @@ class _Run:
                 self.failed.setdefault(failed, []).extend(exc.problems)
             return
         if made is None:
-            _MEASURED[key] = outcome
-            while len(_MEASURED) > MEASURED_KEPT:
-                del _MEASURED[next(iter(_MEASURED))]  # the oldest first
+            _remember(key, outcome)
             for measured in waiting:
                 self.start(measured, outcome, measured=True)
             return
@@ -251,6 +249,27 @@ def _ctrl_c_between_documents() -> Iterator[Callable[[], None]]:
         yield stop_if_interrupted
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _remember(key: str, lines: dict) -> None:
+    """Keep a measuring pass's line maps for the groups after it in this process."""
+    _MEASURED[key] = lines
+    while len(_MEASURED) > MEASURED_KEPT:
+        del _MEASURED[next(iter(_MEASURED))]  # the oldest first
+
+
+def measured_lines(group: Group, themes: Themes) -> dict | None:
+    """The group's line maps, measured here (in this process) unless the same readings
+    in the same layout were measured before, by a build or an export; None when no
+    reading is numbered. For callers that need them at once, such as `export`."""
+    from .documents import measure_job
+
+    key = _measuring_key(group, themes)
+    if key is None:
+        return None
+    if key not in _MEASURED:
+        _remember(key, measure_task(measure_job(group)))
+    return _MEASURED[key]
 
 
 def _measuring_key(group: Group, themes: Themes) -> str | None:
