@@ -32,6 +32,7 @@ def render_html(
     PDF path passes parsed CSS to WeasyPrint directly instead."""
     env = environment(project_root)
     name = KEY if show_answers else STUDENT
+    size = paper_size(paper)
     try:
         template = env.get_template(name)
         return template.render(
@@ -40,8 +41,8 @@ def render_html(
             paper=paper,
             # The room inside the margins (lesson.css; large print's top is 0.05 in taller):
             # organizers pick their form by it.
-            body_width_in=paper_size(paper).width / 72 - 1.5,
-            body_height_in=paper_size(paper).height / 72 - 1.5,
+            body_width_in=size.width / 72 - 1.5,
+            body_height_in=size.height / 72 - 1.5,
             stylesheets=stylesheets or [],
             for_screen=stylesheets is not None,
         )

@@ -45,9 +45,9 @@ def layout_warnings(document, lesson_file: Path) -> list[Problem]:
         last_ancestors, last_bottom = (), -1.0
         for box, ancestors in body_boxes(page_box):
             element = getattr(box, "element", None)
-            if element is not None and "question" in (element.get("class") or "").split():
-                question_pages[element.get("id") or "?"].add(number)
             classes = (element.get("class") or "").split() if element is not None else ()
+            if "question" in classes:
+                question_pages[element.get("id") or "?"].add(number)
             if "keep-whole" in classes or "too-tall" in classes:
                 whole_pages[element].add(number)
             if not _is_content(box):
