@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from ..errors import caused_by_interrupt, display_path, errors_in
+from ..grade.ask import asks_for_sheets
 from .console import (
     Paper,
     Paths,
@@ -83,13 +84,26 @@ def build(
     export_quiz: Annotated[
         bool, typer.Option("--export", help="Also export quizzes for Canvas and Moodle.")
     ] = False,
+    answer_sheets: Annotated[
+        bool,
+        typer.Option("--answer-sheets", help="Also print scannable answer sheets for grading."),
+    ] = False,
+    copies: Annotated[
+        int | None,
+        typer.Option(
+            "--copies",
+            min=1,
+            max=500,
+            help="Numbered answer sheets per version, without a roster [default: 30].",
+        ),
+    ] = None,
 ):
     """Build student handouts and answer keys as PDFs.
 
     Example: lessonpack build lessons/cuban-missile-crisis --paper a4 -o dist-a4
 
-    Writes DIR/<slug>/<slug>-student.pdf and <slug>-key.pdf. Nothing is written
-    unless every lesson is valid and renders.
+    Writes DIR/<slug>/<slug>-student.pdf and <slug>-key.pdf (and <slug>-answers.pdf
+    with --answer-sheets). Nothing is written unless every lesson is valid and renders.
     """
     from ..output.pipeline import BuildOptions
     from ..output.pipeline import build as run_build
@@ -112,20 +126,44 @@ def build(
     print_problems(result.problems)
     if not quiet:
         _build_summary(result, time.perf_counter() - started)
+    if answer_sheets or asks_for_sheets(lesson_paths(paths)):
+        printed = _answer_sheets_too(paths, options, answer_sheets, copies)
+        if not quiet:
+            report(printed, "Printed", detail=_paper)
     if export_quiz:
         exported = _export_too(paths, out, options)
         if not quiet:
             report(exported, "Exported")
 
 
-def _build_summary(result, seconds: float) -> None:
-    """What was written, with each PDF's pages and sheets, and what was removed."""
+def _paper(output) -> str:
     from ..output.outputs import paper_cost
 
-    def cost(output) -> str:
-        return paper_cost(output.pages, output.duplex, output.packets) if output.pages else ""
+    return paper_cost(output.pages, output.duplex, output.packets) if output.pages else ""
 
-    report(result.outputs, "Built", seconds, cost)
+
+def _answer_sheets_too(paths, options, lessons: bool, copies: int | None):
+    """The answer sheets of what was just built, from the same request (SPEC §7)."""
+    from ..grade.build import SheetOptions, write_answer_sheets
+
+    sheet_options = SheetOptions(
+        out_dir=options.out_dir,
+        lessons=lessons,
+        copies=copies,
+        paper=options.paper,
+        versions=options.versions,
+        seed=options.seed,
+        large_print=options.large_print,
+        strict=options.strict,
+    )
+    result = run_core(lambda: write_answer_sheets(lesson_paths(paths), sheet_options))
+    print_problems(result.problems)
+    return result.outputs
+
+
+def _build_summary(result, seconds: float) -> None:
+    """What was written, with each PDF's pages and sheets, and what was removed."""
+    report(result.outputs, "Built", seconds, _paper)
     if result.removed:
         count = len(result.removed)
         typer.echo(f"Removed {count} outdated file{'s' if count != 1 else ''} (no longer built):")

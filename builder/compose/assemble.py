@@ -74,7 +74,8 @@ def assemble(
         questions=questions,
         timeline=timeline,
         organizers=organizers,
-        total_points=sum(q.points or 0 for q in [*questions, *organizers]),
+        total_points=sum(q.points or 0 for q in [*questions, *organizers])
+        + ((timeline.points or 0) if timeline else 0),
         measuring=measuring,
         header=header,
         version=version,

@@ -47,6 +47,7 @@ def timeline_view(
         dates,
         drawing_key,
         drawing_student,
+        None if timeline.points is None else timeline.points * count,
     )
 
 

@@ -95,6 +95,7 @@ class TimelineView:
     # for the key; with numbered blank markers for the student sheet in fill mode only.
     drawing_key: list[Markup] = field(default_factory=list)
     drawing_student: list[Markup] = field(default_factory=list)
+    points: int | None = None  # all its rows together: `points:` per correct row (SPEC §2)
 
     @property
     def match_rows(self) -> list[tuple[tuple[str, str], EventView]]:

@@ -18,6 +18,7 @@ class Sheet(StrEnum):
     KEY = "key"  # the answer key (of one version)
     KEYS = "keys"  # a bundle's keys of every version, in one file
     ROSTER = "roster"  # a bundle's packets, one per student, each stamped with a name
+    ANSWERS = "answers"  # scannable answer sheets, one per student or numbered copy
 
 
 LABELS = {
@@ -25,6 +26,7 @@ LABELS = {
     Sheet.KEY: "Answer key",
     Sheet.KEYS: "Answer keys, every version",
     Sheet.ROSTER: "Roster packets",
+    Sheet.ANSWERS: "Answer sheets",
 }
 
 

@@ -35,6 +35,9 @@ class LessonSource:
     question_ids: list[str]
     reading_texts: dict[str, str] = field(default_factory=dict)  # reading id -> Markdown
     original_texts: dict[str, str] = field(default_factory=dict)  # unmodified excerpts
+    # Where each question (by id), organizer (by id) and the timeline ("timeline") start
+    # in lesson.yaml, for problems found after loading (answer sheets: grade/items.py).
+    places: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def load_lesson(folder: Path) -> tuple[LessonSource | None, list[Problem]]:
@@ -92,8 +95,22 @@ def load_lesson(folder: Path) -> tuple[LessonSource | None, list[Problem]]:
         question_ids=checked.question_ids,
         reading_texts=checked.reading_texts,
         original_texts=checked.original_texts,
+        places=_places(lesson, checked.question_ids, smap),
     )
     return source, problems
+
+
+def _places(lesson: Lesson, question_ids: list[str], smap: SourceMap) -> dict[str, tuple[int, int]]:
+    from .ids import organizer_id
+
+    located = [(f"question {qid}", ("questions", i)) for i, qid in enumerate(question_ids)]
+    located += [
+        (f"organizer {organizer_id(o, i)}", ("organizers", i))
+        for i, o in enumerate(lesson.organizers)
+    ]
+    located.append(("timeline", ("timeline",)))
+    return {name: pos for name, loc in located if (pos := smap.value(loc) or smap.key(loc))}
+
 
 
 def _oversized_lists(data: dict, smap: SourceMap, path: Path) -> list[Problem]:

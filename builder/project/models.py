@@ -104,13 +104,16 @@ class RubricLevel(Model):
     descriptor: Text
 
 
+Points = Annotated[int, Field(ge=0, le=1000)]
+
+
 class Question(Model):
     id: Id | None = None
     reading: Id | None = None
     prompt: Text
     kind: QuestionKind = "short"
     lines: Annotated[int, Field(ge=0, le=MAX_LINES)] | None = None
-    points: Annotated[int, Field(ge=0, le=1000)] | None = None
+    points: Points | None = None
     choices: Annotated[list[Text], Field(min_length=2, max_length=8)] | None = None
     answer: Text | list[Text] | None = None
     rubric: Annotated[list[RubricLevel], Field(min_length=1, max_length=8)] | None = None
@@ -128,13 +131,13 @@ class Timeline(Model):
     title: Text | None = None
     instructions: Text | None = None
     mode: Literal["order", "fill", "match"] = "order"
+    points: Points | None = None  # per correct row (event or date); then it is scored
     events: Annotated[list[Event], Field(min_length=2, max_length=MAX_EVENTS)]
 
 
 # --- organizers: worksheets printed after the questions, filled in on the key ---------
 
 MAX_ORGANIZERS = 20
-Points = Annotated[int, Field(ge=0, le=1000)]
 
 
 class OrganizerBase(Model):
@@ -331,6 +334,8 @@ class Bundle(Model):
     seed: int = 1
     large_print: Bool = False
     roster: Text | None = None
+    answer_sheets: Bool = False  # scannable answer sheets (SPEC §7)
+    copies: Annotated[int, Field(ge=1, le=500)] = 30  # numbered sheets per version, no roster
     lessons: Annotated[
         list[Annotated[BundleLesson, BeforeValidator(_slug_or_mapping)]],
         Field(min_length=1, max_length=60),

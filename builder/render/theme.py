@@ -104,3 +104,10 @@ def stylesheet_paths(project_root: Path, large_print: bool = False) -> list[Path
     if (project_styles / CUSTOM_CSS).is_file():
         paths.append(project_styles / CUSTOM_CSS)
     return paths
+
+
+def stylesheet_path(project_root: Path, name: str) -> Path:
+    """One stylesheet of its own document (answers.css): the project's copy, or the
+    built-in one."""
+    override = project_root / "styles" / name
+    return override if override.is_file() else builtin_dir("styles") / name
