@@ -1,0 +1,455 @@
+"""Reading one scanned answer sheet: its QR code, where the paper lies in the image, and
+how full each bubble is.
+
+The QR code names the sheet and its page, so the layout (layout.py) says where everything
+was printed; the QR's corners give a rough map from the paper's inches to the scan's
+pixels, the four corner squares pin it down, and every bubble is then sampled in the
+scan as it is, through that map, with no full-page warp. Only numpy, Pillow and
+zxing-cpp: nothing here needs OpenCV.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from .layout import SQUARE, SheetPage
+
+if TYPE_CHECKING:
+    import numpy
+    from PIL import Image
+
+
+class NotFound(Exception):
+    """The sheet's corner squares cannot be found where the QR code says they are, or
+    what was found does not look like a flat sheet of this paper size."""
+
+
+SEARCH = 0.35  # inches around the predicted centre of a corner square
+DISC = 0.8  # of a bubble's radius: the part sampled, inside the printed outline
+# A pixel is "marked" when darker than this fraction of the way from the page's black to
+# its paper white: pencil (gray 90-160 on white paper) counts, an erasure's smudge
+# (200 and lighter) does not.
+DARK = 0.71
+
+
+def _array(image: Any) -> numpy.ndarray:
+    import numpy as np
+
+    array = np.asarray(image)
+    if array.ndim == 3:  # RGB(A) handed in by mistake: use its mean as gray
+        array = array[..., :3].mean(axis=2).astype(np.uint8)
+    return array
+
+
+# --- the QR code --------------------------------------------------------------------------
+
+
+def find_code(image: Any) -> tuple[str, numpy.ndarray] | None:
+    """The QR code's text and its corners in pixels (top-left, top-right, bottom-right,
+    bottom-left of the symbol as printed, so they turn with the page), or None.
+
+    Tries the scan as it is, then a contrast-stretched copy and a half-size one, which
+    help with faint or noisy scans."""
+    import numpy as np
+
+    array = _array(image)
+    found = _decode(array)
+    if found is None:
+        low, high = np.percentile(array[::4, ::4], (1, 99))
+        if high - low > 10:
+            stretched = np.clip((array.astype(np.float32) - low) * (255 / (high - low)), 0, 255)
+            found = _decode(stretched.astype(np.uint8))
+    if found is None and min(array.shape) > 400:
+        h, w = array.shape
+        half = array[: h // 2 * 2, : w // 2 * 2].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+        found = _decode(half.astype(np.uint8), scale=2.0)
+    return found
+
+
+def _decode(array: numpy.ndarray, scale: float = 1.0) -> tuple[str, numpy.ndarray] | None:
+    import numpy as np
+    import zxingcpp
+
+    codes = zxingcpp.read_barcodes(
+        np.ascontiguousarray(array), formats=zxingcpp.BarcodeFormat.QRCode
+    )
+    for code in codes:
+        if not code.valid or not code.text:
+            continue
+        p = code.position
+        corners = np.array(
+            [[c.x, c.y] for c in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)],
+            dtype=np.float64,
+        )
+        return code.text, corners * scale
+    return None
+
+
+def qr_corners(page: SheetPage, modules: int | None = None) -> numpy.ndarray:
+    """The printed QR symbol's corners in inches (top-left, top-right, bottom-right,
+    bottom-left), without its quiet zone. `modules` is the symbol's width in modules
+    (4 x version + 17); by default a version-4 code's, which is within a module of
+    every code this format prints."""
+    import numpy as np
+
+    left, top, size = page.qr_box
+    n = modules or 33
+    quiet = size * 2 / (n + 4)
+    a, b = left + quiet, left + size - quiet
+    c, d = top + quiet, top + size - quiet
+    return np.array([[a, c], [b, c], [b, d], [a, d]], dtype=np.float64)
+
+
+# --- transforms ---------------------------------------------------------------------------
+
+
+def _apply(matrix: numpy.ndarray, points: numpy.ndarray) -> numpy.ndarray:
+    """Map (..., 2) points through a 3x3 homography."""
+    import numpy as np
+
+    points = np.asarray(points, dtype=np.float64)
+    x, y = points[..., 0], points[..., 1]
+    w = matrix[2, 0] * x + matrix[2, 1] * y + matrix[2, 2]
+    u = (matrix[0, 0] * x + matrix[0, 1] * y + matrix[0, 2]) / w
+    v = (matrix[1, 0] * x + matrix[1, 1] * y + matrix[1, 2]) / w
+    return np.stack([u, v], axis=-1)
+
+
+def _similarity(src: numpy.ndarray, dst: numpy.ndarray) -> numpy.ndarray:
+    """Least-squares rotation + uniform scale + shift (reflection allowed) from src to dst."""
+    import numpy as np
+
+    best = None
+    for mirror in (1.0, -1.0):
+        s = src * np.array([1.0, mirror])
+        rows = []
+        for (x, y), (u, v) in zip(s, dst, strict=True):
+            rows.append(([x, -y, 1, 0], u))
+            rows.append(([y, x, 0, 1], v))
+        a_mat = np.array([r[0] for r in rows])
+        b_vec = np.array([r[1] for r in rows])
+        (a, b, tx, ty), *_ = np.linalg.lstsq(a_mat, b_vec, rcond=None)
+        m = np.array([[a, -b, tx], [b, a, ty], [0, 0, 1.0]]) @ np.diag([1.0, mirror, 1.0])
+        err = np.abs(_apply(m, src) - dst).sum()
+        if best is None or err < best[0]:
+            best = (err, m)
+    return best[1]
+
+
+def _affine(src: numpy.ndarray, dst: numpy.ndarray) -> numpy.ndarray:
+    import numpy as np
+
+    a_mat = np.column_stack([src, np.ones(len(src))])
+    solution, *_ = np.linalg.lstsq(a_mat, dst, rcond=None)
+    return np.vstack([solution.T, [0, 0, 1.0]])
+
+
+def homography(src: numpy.ndarray, dst: numpy.ndarray) -> numpy.ndarray:
+    """The 3x3 homography taking src points to dst points (4 or more), by the normalised
+    direct linear transform."""
+    import numpy as np
+
+    def normaliser(points):
+        centre = points.mean(axis=0)
+        spread = np.sqrt(((points - centre) ** 2).sum(axis=1)).mean() or 1.0
+        k = math.sqrt(2) / spread
+        return np.array([[k, 0, -k * centre[0]], [0, k, -k * centre[1]], [0, 0, 1.0]])
+
+    src, dst = np.asarray(src, float), np.asarray(dst, float)
+    t_src, t_dst = normaliser(src), normaliser(dst)
+    s = _apply(t_src, src)
+    d = _apply(t_dst, dst)
+    rows = []
+    for (x, y), (u, v) in zip(s, d, strict=True):
+        rows.append([-x, -y, -1, 0, 0, 0, u * x, u * y, u])
+        rows.append([0, 0, 0, -x, -y, -1, v * x, v * y, v])
+    _, _, vt = np.linalg.svd(np.array(rows))
+    h = vt[-1].reshape(3, 3)
+    h = np.linalg.inv(t_dst) @ h @ t_src
+    return h / h[2, 2]
+
+
+# --- the corner squares -------------------------------------------------------------------
+
+
+def _find_square(
+    array: numpy.ndarray, centre: numpy.ndarray, dpi: float
+) -> tuple[numpy.ndarray, str | None]:
+    """The dark-pixel centroid of the corner square nearest `centre` (pixels), or a
+    reason it is not there. `dpi` is the scan's pixels per inch, from the rough map."""
+    import numpy as np
+
+    side = SQUARE * dpi
+    reach = (SEARCH + SQUARE * 1.2) * dpi
+    x0, y0 = int(max(0, centre[0] - reach)), int(max(0, centre[1] - reach))
+    x1 = int(min(array.shape[1], centre[0] + reach + 1))
+    y1 = int(min(array.shape[0], centre[1] + reach + 1))
+    if x1 - x0 < side or y1 - y0 < side:
+        return centre, "its place is outside the image"
+    window = array[y0:y1, x0:x1].astype(np.float32)
+    black, white = np.percentile(window, (2, 90))
+    if white - black < 50:
+        return centre, "no dark square near where it should be"
+    dark = window < (black + white) / 2
+
+    # where a square of the right size holds the most dark pixels (box sums by an
+    # integral image), among positions within SEARCH of the prediction
+    k = max(3, round(side))
+    integral = np.zeros((dark.shape[0] + 1, dark.shape[1] + 1), dtype=np.int32)
+    integral[1:, 1:] = dark.cumsum(axis=0).cumsum(axis=1)
+    sums = integral[k:, k:] - integral[:-k, k:] - integral[k:, :-k] + integral[:-k, :-k]
+    ys, xs = np.mgrid[0 : sums.shape[0], 0 : sums.shape[1]]
+    cx, cy = xs + x0 + k / 2, ys + y0 + k / 2
+    near = (np.abs(cx - centre[0]) <= SEARCH * dpi) & (np.abs(cy - centre[1]) <= SEARCH * dpi)
+    scores = np.where(near, sums, -1)
+    best = np.unravel_index(np.argmax(scores), scores.shape)
+    if scores[best] < 0.7 * k * k:
+        return centre, "no filled square of the right size near where it should be"
+
+    # the centroid of the dark pixels in a box a little larger than the square
+    bx, by = best[1] + k / 2, best[0] + k / 2  # window coordinates of the box centre
+    inner = round(0.75 * k)
+    ix0, iy0 = int(max(0, bx - inner)), int(max(0, by - inner))
+    ix1, iy1 = int(min(dark.shape[1], bx + inner)), int(min(dark.shape[0], by + inner))
+    blob = dark[iy0:iy1, ix0:ix1]
+    area = blob.sum()
+    if not 0.7 * side * side <= area <= 1.35 * side * side:
+        return centre, f"the dark patch there is {area / (side * side):.0%} of a square's size"
+    yy, xx = np.nonzero(blob)
+    found = np.array([xx.mean() + ix0 + x0 + 0.5, yy.mean() + iy0 + y0 + 0.5])
+
+    # a square stands alone: the band around it is mostly paper (not a dark border or a
+    # large black shape)
+    outer = round(1.2 * k)
+    ox0, oy0 = int(max(0, bx - outer)), int(max(0, by - outer))
+    ox1, oy1 = int(min(dark.shape[1], bx + outer)), int(min(dark.shape[0], by + outer))
+    band = dark[oy0:oy1, ox0:ox1].sum() - area
+    band_area = (ox1 - ox0) * (oy1 - oy0) - (ix1 - ix0) * (iy1 - iy0)
+    if band_area > 0 and band / band_area > 0.2:
+        return centre, "the dark patch there is part of something larger than a square"
+    return found, None
+
+
+def locate(image: Any, page: SheetPage, code_corners: numpy.ndarray) -> numpy.ndarray:
+    """The 3x3 homography from page inches (x, y, 1) to the scan's pixels, from the QR
+    code's corners (roughly) and the four corner squares (precisely). Raises NotFound
+    when a square is missing or the fit does not look like this sheet."""
+    import numpy as np
+
+    array = _array(image)
+    code_corners = np.asarray(code_corners, dtype=np.float64)
+    code_inches = qr_corners(page)
+    rough = _similarity(code_inches, code_corners)
+    dpi = math.sqrt(abs(np.linalg.det(rough[:2, :2])))
+    if not 30 <= dpi <= 2400:
+        raise NotFound(f"the QR code's size implies {dpi:.0f} dots per inch")
+
+    squares = np.array(page.squares, dtype=np.float64)
+    qr_centre = code_inches.mean(axis=0)
+    order = np.argsort(np.hypot(*(squares - qr_centre).T))
+    names = ("top-left", "top-right", "bottom-right", "bottom-left")
+    found: dict[int, np.ndarray] = {}
+    for index in order:
+        known = list(found)
+        src = np.vstack([code_inches, squares[known]])
+        dst = np.vstack([code_corners, np.array([found[i] for i in known]).reshape(-1, 2)])
+        current = _affine(src, dst) if len(known) >= 2 else _similarity(src, dst)
+        predicted = _apply(current, squares[index])
+        centre, problem = _find_square(array, predicted, dpi)
+        if problem:
+            raise NotFound(f"the {names[index]} corner square: {problem}")
+        found[index] = centre
+
+    pixels = np.array([found[i] for i in range(4)])
+    matrix = homography(squares, pixels)
+    _check(matrix, page, code_corners, code_inches, array.shape)
+    return matrix
+
+
+def _check(matrix, page: SheetPage, code_corners, code_inches, shape) -> None:
+    """Refuse a fit that cannot be this sheet lying flat in the scan."""
+    import numpy as np
+
+    def local_axes(x: float, y: float):
+        e = 0.01
+        p = _apply(matrix, np.array([[x, y], [x + e, y], [x, y + e]]))
+        return (p[1] - p[0]) / e, (p[2] - p[0]) / e
+
+    scales = []
+    for x, y in ((0, 0), (page.width, 0), (page.width, page.height), (0, page.height)):
+        ax, ay = local_axes(x, y)
+        sx, sy = np.hypot(*ax), np.hypot(*ay)
+        if not 0.9 <= sx / sy <= 1.1:
+            raise NotFound("the sheet looks stretched: its width and height scale differently")
+        cos = abs(ax @ ay) / (sx * sy)
+        if cos > math.sin(math.radians(4)):
+            raise NotFound("the sheet looks sheared: its corners are not square")
+        scales.append(math.sqrt(sx * sy))
+    if max(scales) / min(scales) > 1.1:
+        raise NotFound("the sheet looks tilted: one end is much larger than the other")
+    dpi = float(np.mean(scales))
+
+    off = np.hypot(*(_apply(matrix, code_inches) - code_corners).T).max() / dpi
+    if off > 0.1:
+        raise NotFound(f"the corner squares and the QR code disagree by {off:.2f} in")
+    paper = _apply(matrix, np.array([[0, 0], [page.width, 0], [page.width, page.height]]))
+    area = np.hypot(*(paper[1] - paper[0])) * np.hypot(*(paper[2] - paper[1]))
+    if area < 0.3 * shape[0] * shape[1]:
+        raise NotFound("the sheet found fills too little of the image for this paper size")
+
+
+# --- the bubbles --------------------------------------------------------------------------
+
+
+def _sample(array: numpy.ndarray, points: numpy.ndarray) -> numpy.ndarray:
+    """Bilinear gray values at (..., 2) pixel positions (pixel centres at +0.5); 255
+    outside the image."""
+    import numpy as np
+
+    h, w = array.shape
+    x = points[..., 0] - 0.5
+    y = points[..., 1] - 0.5
+    outside = (x < 0) | (y < 0) | (x > w - 1) | (y > h - 1)
+    x = np.clip(x, 0, w - 1.001)
+    y = np.clip(y, 0, h - 1.001)
+    x0, y0 = x.astype(np.intp), y.astype(np.intp)
+    fx, fy = x - x0, y - y0
+    flat = array.reshape(-1)
+    i = y0 * w + x0
+    top = flat[i] * (1 - fx) + flat[i + 1] * fx
+    bottom = flat[i + w] * (1 - fx) + flat[i + w + 1] * fx
+    values = top * (1 - fy) + bottom * fy
+    return np.where(outside, 255.0, values)
+
+
+def _scale(page: SheetPage, to_pixels: numpy.ndarray) -> float:
+    import numpy as np
+
+    centre = np.array([[page.width / 2, page.height / 2], [page.width / 2 + 1, page.height / 2]])
+    p = _apply(to_pixels, centre)
+    return float(np.hypot(*(p[1] - p[0])))
+
+
+def darkness(image: Any, page: SheetPage, to_pixels: numpy.ndarray) -> numpy.ndarray:
+    """For each bubble, the fraction of its inner disc darker than the page's mark
+    threshold, label and outline included (the raw measure `fills` corrects)."""
+    import numpy as np
+
+    array = _array(image)
+    dpi = _scale(page, to_pixels)
+    r = page.radius
+    reach = DISC * r
+    # a grid about one pixel apart (coarser on fine scans: 25 steps per radius at most)
+    n = max(4, min(25, math.ceil(reach * dpi)))
+    steps = np.linspace(-reach, reach, 2 * n + 1)
+    gx, gy = np.meshgrid(steps, steps)
+    keep = np.hypot(gx, gy) <= reach
+    disc = np.column_stack([gx[keep], gy[keep]])
+    angles = np.linspace(0, 2 * math.pi, 48, endpoint=False)
+    radii = np.array([1.25, 1.35, 1.45]) * r
+    ring = np.column_stack(
+        [np.outer(radii, np.cos(angles)).ravel(), np.outer(radii, np.sin(angles)).ravel()]
+    )
+
+    centres = np.array([[b.x, b.y] for b in page.bubbles], dtype=np.float64).reshape(-1, 1, 2)
+    inside = _sample(array, _apply(to_pixels, centres + disc))
+    around = _sample(array, _apply(to_pixels, centres + ring))
+
+    # paper white near each bubble (uneven lighting), never far below the page's own
+    local = np.percentile(around, 80, axis=1)
+    page_white = np.median(local) if len(local) else 255.0
+    white = np.maximum(local, 0.9 * page_white)
+    # the page's black: the middle of the corner squares
+    squares = np.array(page.squares, dtype=np.float64).reshape(-1, 1, 2)
+    core = np.array([[dx, dy] for dx in (-0.06, 0, 0.06) for dy in (-0.06, 0, 0.06)])
+    black = float(np.median(_sample(array, _apply(to_pixels, squares + core))))
+    black = min(black, float(page_white) - 60)
+    threshold = black + DARK * (white - black)
+    return (inside < threshold[:, None]).mean(axis=1)
+
+
+def fills(image: Any, page: SheetPage, to_pixels: numpy.ndarray) -> list[float]:
+    """How full each bubble is, in page.bubbles order: 0.0 as printed, 1.0 solidly
+    filled, with the printed label's and outline's ink taken out.
+
+    The ink an empty bubble shows is measured on the page itself, per label: the least
+    dark bubble among those with the same label (on a page where every "T" is filled,
+    that least dark one is filled too, so the estimate is capped by what a label of that
+    many characters shows on the rest of the page)."""
+    import numpy as np
+
+    raw = darkness(image, page, to_pixels)
+    if not len(raw):
+        return []
+    by_label: dict[str, list[int]] = {}
+    for index, bubble in enumerate(page.bubbles):
+        by_label.setdefault(bubble.value, []).append(index)
+    least = {label: float(raw[indices].min()) for label, indices in by_label.items()}
+    shared = [least[label] / max(1, len(label)) for label, ix in by_label.items() if len(ix) > 1]
+    per_char = float(np.median(shared)) if shared else 0.08
+    base = np.empty(len(raw))
+    for label, indices in by_label.items():
+        cap = 1.8 * per_char * max(1, len(label)) + 0.03
+        base[indices] = min(least[label], cap)
+    values = np.clip((raw - base) / (1 - base), 0.0, 1.0)
+    return [round(float(v), 4) for v in values]
+
+
+# --- pictures for the teacher -------------------------------------------------------------
+
+
+def straighten(
+    image: Any, page: SheetPage, to_pixels: numpy.ndarray, dpi: int = 100
+) -> Image.Image:
+    """The whole paper, straightened, at `dpi`, in gray."""
+    import numpy as np
+    from PIL import Image
+
+    if not isinstance(image, Image.Image):
+        image = Image.fromarray(_array(image))
+    if image.mode != "L":
+        image = image.convert("L")
+    out_to_in = np.asarray(to_pixels, dtype=np.float64) @ np.diag([1 / dpi, 1 / dpi, 1.0])
+    out_to_in = out_to_in / out_to_in[2, 2]
+    size = (round(page.width * dpi), round(page.height * dpi))
+    return image.transform(
+        size,
+        Image.Transform.PERSPECTIVE,
+        tuple(out_to_in.ravel()[:8]),
+        resample=Image.Resampling.BILINEAR,
+        fillcolor=255,
+    )
+
+
+RING_STYLES = ("correct", "wrong", "unclear")
+
+
+def ring(
+    image: Image.Image, page: SheetPage, dpi: int, bubble_index: int, style: str
+) -> Image.Image:
+    """Draw on a straightened page (in place, and return it) a mark around one bubble
+    that reads apart on a gray printout: "correct" a thick solid black circle, "wrong" a
+    dark-gray square box, "unclear" a wide light-gray dotted circle."""
+    from PIL import ImageDraw
+
+    if style not in RING_STYLES:
+        raise ValueError(f"unknown ring style {style!r}")
+    bubble = page.bubbles[bubble_index]
+    draw = ImageDraw.Draw(image)
+    cx, cy, r = bubble.x * dpi, bubble.y * dpi, page.radius * dpi
+    if style == "correct":
+        reach = r + 0.05 * dpi
+        width = max(2, round(0.035 * dpi))
+        draw.ellipse((cx - reach, cy - reach, cx + reach, cy + reach), outline=0, width=width)
+    elif style == "wrong":
+        reach = r + 0.06 * dpi
+        width = max(2, round(0.025 * dpi))
+        draw.rectangle((cx - reach, cy - reach, cx + reach, cy + reach), outline=90, width=width)
+    else:
+        reach = r + 0.09 * dpi
+        width = max(2, round(0.025 * dpi))
+        box = (cx - reach, cy - reach, cx + reach, cy + reach)
+        for start in range(0, 360, 30):
+            draw.arc(box, start, start + 15, fill=175, width=width)
+    return image
