@@ -28,6 +28,7 @@ from .console import (
     stopping,
 )
 from .export import export
+from .grade import grade
 
 app = typer.Typer(
     add_completion=False,
@@ -327,3 +328,4 @@ def main() -> None:
 
 
 app.command("export")(export)
+app.command("grade")(grade)

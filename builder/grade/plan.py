@@ -191,3 +191,46 @@ def bundle_set(
         duplex=bundle.bundle.duplex,
         copies=copies,
     )
+
+
+@dataclass(frozen=True)
+class Code:
+    """A QR code's fields, checked: a slug looked up in the project, never a path."""
+
+    name: str
+    version: str  # the letter printed: A, B, ...
+    seed: int
+    sheet: int
+    page: int
+    pages: int
+    paper: str
+    large_print: bool
+    fingerprint: str
+
+
+def parse_code(text: str) -> Code | None:
+    """The fields of a sheet's QR code, or None when it is not one of ours."""
+    from ..project.files import SLUG
+    from ..render.paper import SIZES
+
+    fields = text.strip().split(";")
+    if len(fields) != 10 or fields[0] != FORMAT:
+        return None
+    _, name, version, seed, sheet, page, pages, paper, size, fingerprint = fields
+    numbers = (seed, sheet, page, pages)
+    if not (
+        SLUG.match(name)
+        and len(name) <= 100
+        and len(version) == 1
+        and "A" <= version <= "Z"
+        and all(n.lstrip("-").isdigit() and len(n) < 10 for n in numbers)
+        and paper in SIZES
+        and size in ("L", "S")
+        and len(fingerprint) == 8
+        and all(c in "0123456789abcdef" for c in fingerprint)
+    ):
+        return None
+    seed_n, sheet_n, page_n, pages_n = (int(n) for n in numbers)
+    if not (1 <= page_n <= pages_n and sheet_n >= 1):
+        return None
+    return Code(name, version, seed_n, sheet_n, page_n, pages_n, paper, size == "L", fingerprint)
