@@ -19,10 +19,34 @@ import pypdfium2 as pdfium
 import segno
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from builder.grade.layout import INCH, SQUARE, SheetPage
+from builder.grade.layout import INCH, SQUARE, Heading, Row, SheetPage, paginate
 
+DISC = 0.8  # of the radius: the disc the reader samples (read.DISC)
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 HOWS = ("solid", "pen", "half", "check", "erased", "light")
+
+
+def sample_lines() -> list[Row | Heading]:
+    """A sheet's rows of every kind: choices (4 and 5 bubbles), true/false, a timeline,
+    a score of up to 20 (tens and units) and a match; on Letter it fills two pages, and
+    the second holds labels printed only once ("7", "10", "20")."""
+    lines: list[Row | Heading] = [Heading("Origins of the Cuban Missile Crisis")]
+    for n in range(1, 13):
+        lines.append(Row(f"q{n}", str(n), "choice", tuple("ABCD" if n % 3 else "ABCDE")))
+    for n in range(13, 19):
+        lines.append(Row(f"q{n}", str(n), "truefalse", ("T", "F")))
+    events = tuple(str(k) for k in range(1, 7))
+    for n in range(1, 7):
+        lines.append(Row("timeline", f"T{n}", "order", events, part=str(n)))
+    lines.append(Row("q20", "20", "score", ("0", "10", "20"), part="tens"))
+    lines.append(Row("q20", "20", "score", tuple(str(k) for k in range(10)), part="units"))
+    lines.append(Row("o1", "O1", "match", tuple("ABCDEFGH")))
+    return lines
+
+
+def sample_pages(large_print: bool = False, paper: str = "letter") -> list[SheetPage]:
+    width, height = {"letter": (8.5, 11.0), "a4": (8.27, 11.69)}[paper]
+    return paginate(sample_lines(), width, height, large_print)
 
 
 def page_images(pdf_bytes: bytes, dpi: int) -> list[Image.Image]:
@@ -111,11 +135,32 @@ def _segment_distance(px: np.ndarray, py: np.ndarray, a: tuple, b: tuple) -> np.
     return np.hypot(px - ax - t * dx, py - ay - t * dy)
 
 
-def mark(image: Image.Image, page: SheetPage, dpi: int, bubble_index: int, how: str) -> None:
+def _chord(share: float) -> float:
+    """The distance from a unit circle's centre of the chord that leaves `share` of
+    its area on the far side."""
+    low, high = -1.0, 1.0
+    for _ in range(50):
+        d = (low + high) / 2
+        if (math.acos(d) - d * math.sqrt(1 - d * d)) / math.pi > share:
+            low = d
+        else:
+            high = d
+    return (low + high) / 2
+
+
+def mark(
+    image: Image.Image,
+    page: SheetPage,
+    dpi: int,
+    bubble_index: int,
+    how: str,
+    amount: float | None = None,
+) -> None:
     """Mark one bubble of an undistorted page in place, the way a student would:
     "solid" (pencil, textured gray, a little short of or beyond the outline), "pen" (near
-    black), "half" (about half the disc), "check" (a tick over about 30 % of it), "erased"
-    (the light smudge a rubbed-out mark leaves) or "light" (a faint dot, under 10 %)."""
+    black), "half" (one side of the disc: 35-45 % of the part the reader samples, or
+    `amount` of it), "check" (a tick over about 30 % of it), "erased" (the light smudge a
+    rubbed-out mark leaves) or "light" (a faint dot, under 10 %)."""
     if how not in HOWS:
         raise ValueError(f"unknown mark {how!r}")
     rng = np.random.default_rng(1000 + bubble_index * 7 + HOWS.index(how))
@@ -137,7 +182,9 @@ def mark(image: Image.Image, page: SheetPage, dpi: int, bubble_index: int, how: 
         angle = rng.uniform(0, 2 * math.pi)
         side = dx * math.cos(angle) + dy * math.sin(angle)
         reach = r * rng.uniform(0.9, 1.0)
-        inside = (dist <= reach) & (side >= r * rng.uniform(0.0, 0.08))
+        share = amount if amount is not None else rng.uniform(0.35, 0.45)
+        cut = _chord(share) * DISC * r  # the chord leaving `share` of the read disc
+        inside = (dist <= reach) & (side >= cut)
         ink = np.where(inside, np.clip(90 + 18 * texture, 55, 150), 255)
     elif how == "check":
         flip = rng.choice([-1, 1])
@@ -171,18 +218,23 @@ def distort(
     blur: float = 0.6,
     pad: float = 0.4,
     dpi: int | None = None,
+    exact: bool = False,
 ) -> Image.Image:
     """The page as a scanner might return it: turned by up to `angle` degrees, shifted by
     up to `shift` inches, scaled by up to `scale` (a fraction), on a scanner bed `pad`
     inches wider on each side, blurred, with gray paper and toner, Gaussian noise of
-    `noise` gray levels, optionally JPEG-compressed and turned 180 degrees.
+    `noise` gray levels, optionally JPEG-compressed and turned 180 degrees. With
+    `exact`, the angle, shift (both ways) and scale are used as given, not as limits.
 
     The returned image's info["to_pixels"] is the true 3x3 map from page inches to its
     pixels, for tests to compare with what the reader found."""
     dpi = dpi or round(image.info.get("dpi", (200, 200))[0])
-    theta = math.radians(rng.uniform(-angle, angle)) + (math.pi if upside_down else 0.0)
-    factor = 1 + rng.uniform(-scale, scale)
-    move = rng.uniform(-shift, shift, 2) * dpi
+    if exact:
+        turn, factor, move = angle, 1 + scale, np.array([shift, shift]) * dpi
+    else:
+        turn, factor = rng.uniform(-angle, angle), 1 + rng.uniform(-scale, scale)
+        move = rng.uniform(-shift, shift, 2) * dpi
+    theta = math.radians(turn) + (math.pi if upside_down else 0.0)
     pad_px = round(pad * dpi)
     out_w, out_h = image.width + 2 * pad_px, image.height + 2 * pad_px
 
