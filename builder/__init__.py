@@ -2,7 +2,9 @@
 
 The public API, usable without the command line (tests, notebooks, a web preview):
 load and check lessons, build them, export them as quizzes (export_quizzes: the name
-`export` is the package builder/export), and read the problems found. Names are
+`export` is the package builder/export), print answer sheets and grade their scans
+(write_answer_sheets, grade_scans: `grade` is the package builder/grade), and read the
+problems found. Names are
 imported on first use, so `lessonpack --help` does not pay for pydantic or WeasyPrint.
 """
 
@@ -19,6 +21,11 @@ _EXPORTS = {
     "check": "output.pipeline",
     "ExportOptions": "export.run",
     "export_quizzes": "export.run",
+    "SheetOptions": "grade.build",
+    "write_answer_sheets": "grade.build",
+    "GradeOptions": "grade.run",
+    "GradeResult": "grade.run",
+    "grade_scans": "grade.run",
     "LessonError": "errors",
     "Problem": "errors",
     "LessonSource": "project.lesson",
@@ -27,18 +34,26 @@ _EXPORTS = {
 __all__ = [
     "BuildOptions",
     "ExportOptions",
+    "GradeOptions",
+    "GradeResult",
     "LessonError",
     "LessonSource",
     "Problem",
     "Result",
+    "SheetOptions",
     "build",
     "check",
     "export_quizzes",
+    "grade_scans",
     "load_lesson",
+    "write_answer_sheets",
 ]
 
 if TYPE_CHECKING:
     from .errors import LessonError, Problem
+    from .export.run import ExportOptions, export_quizzes
+    from .grade.build import SheetOptions, write_answer_sheets
+    from .grade.run import GradeOptions, GradeResult, grade_scans
     from .output.pipeline import BuildOptions, Result, build, check
     from .project.lesson import LessonSource, load_lesson
 

@@ -44,8 +44,7 @@ def grade(
     or bundle the sheets belong to. Pages that cannot be read are named; the rest are
     still graded.
     """
-    from ..grade.run import GradeOptions
-    from ..grade.run import grade as run_grade
+    from ..grade.run import GradeOptions, grade_scans
 
     if not (project / "lessons").is_dir() and not (project / "lesson.yaml").is_file():
         typer.echo(
@@ -65,7 +64,7 @@ def grade(
         strict=strict,
     )
     started = time.perf_counter()
-    result = run_core(lambda: run_grade(scans, options))
+    result = run_core(lambda: grade_scans(scans, options))
     print_problems(result.problems)
     seconds = time.perf_counter() - started
     summary = f"Read {result.pages} page{'s' if result.pages != 1 else ''}"

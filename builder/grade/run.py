@@ -45,7 +45,7 @@ class GradeResult:
         return sum(p.severity == "error" for p in self.problems)
 
 
-def grade(
+def grade_scans(
     scans: Iterable[Path], options: GradeOptions, executor: Executor | None = None
 ) -> GradeResult:
     """Read every page of `scans` (paths as the teacher typed them: the grade sheet lists
