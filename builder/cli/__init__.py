@@ -143,6 +143,14 @@ def _paper(output) -> str:
     return paper_cost(output.pages, output.duplex, output.packets) if output.pages else ""
 
 
+def _sheet_problems(paths, strict: bool):
+    """What a bundle printing answer sheets should know: items counted as 1 point..."""
+    from ..grade.build import SheetOptions, sheet_sets
+
+    _, problems = run_core(lambda: sheet_sets(lesson_paths(paths), SheetOptions()))
+    return [p.as_error() for p in problems] if strict else problems
+
+
 def _answer_sheets_too(paths, options, lessons: bool, copies: int | None):
     """The answer sheets of what was just built, from the same request (SPEC §7)."""
     from ..grade.build import SheetOptions, write_answer_sheets
@@ -197,6 +205,8 @@ def check(
     from ..output.pipeline import check as run_check
 
     result = run_core(lambda: run_check(lesson_paths(paths), strict=strict))
+    if asks_for_sheets(lesson_paths(paths)) and not errors_in(result.problems):
+        result.problems += _sheet_problems(paths, strict)
     print_problems(result.problems)
     errors = len(errors_in(result.problems))
     warnings = len(result.problems) - errors
