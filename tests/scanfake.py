@@ -155,12 +155,14 @@ def mark(
     bubble_index: int,
     how: str,
     amount: float | None = None,
-) -> None:
+) -> float:
     """Mark one bubble of an undistorted page in place, the way a student would:
     "solid" (pencil, textured gray, a little short of or beyond the outline), "pen" (near
-    black), "half" (one side of the disc: 35-45 % of the part the reader samples, or
+    black), "half" (one side of the disc: 33-42 % of the part the reader samples, or
     `amount` of it), "check" (a tick over about 30 % of it), "erased" (the light smudge a
-    rubbed-out mark leaves) or "light" (a faint dot, under 10 %)."""
+    rubbed-out mark leaves) or "light" (a faint dot, under 10 %). Returns the share of
+    the disc the reader samples (DISC of the radius) that the mark darkens (the smudge
+    of an erasure not counted): what the reader's fill should come close to."""
     if how not in HOWS:
         raise ValueError(f"unknown mark {how!r}")
     rng = np.random.default_rng(1000 + bubble_index * 7 + HOWS.index(how))
@@ -182,7 +184,7 @@ def mark(
         angle = rng.uniform(0, 2 * math.pi)
         side = dx * math.cos(angle) + dy * math.sin(angle)
         reach = r * rng.uniform(0.9, 1.0)
-        share = amount if amount is not None else rng.uniform(0.35, 0.45)
+        share = amount if amount is not None else rng.uniform(0.33, 0.42)
         cut = _chord(share) * DISC * r  # the chord leaving `share` of the read disc
         inside = (dist <= reach) & (side >= cut)
         ink = np.where(inside, np.clip(90 + 18 * texture, 55, 150), 255)
@@ -204,6 +206,7 @@ def mark(
 
     merged = np.minimum(patch, ink)
     image.paste(Image.fromarray(np.clip(merged, 0, 255).astype(np.uint8), "L"), (x0, y0))
+    return float((ink < 190)[dist <= DISC * r].mean())
 
 
 def distort(

@@ -31,6 +31,7 @@ DISC = 0.8  # of a bubble's radius: the part sampled, inside the printed outline
 # its paper white: pencil (gray 90-160 on white paper) counts, an erasure's smudge
 # (200 and lighter) does not.
 DARK = 0.71
+LABEL_INK = 0.15  # the most of a bubble's sampled disc one printed character can cover
 
 
 def _array(image: Any) -> numpy.ndarray:
@@ -101,6 +102,27 @@ def qr_corners(page: SheetPage, modules: int | None = None) -> numpy.ndarray:
     return np.array([[a, c], [b, c], [b, d], [a, d]], dtype=np.float64)
 
 
+def _modules(array: numpy.ndarray, corners: numpy.ndarray) -> int | None:
+    """The QR symbol's width in modules, read from its timing patterns (the lines of
+    alternating modules between its finder patterns); None when no size fits."""
+    import numpy as np
+
+    unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=np.float64)
+    to_pixels = homography(unit, corners)
+    best, best_score = None, 0.8
+    for n in range(21, 58, 4):  # versions 1 to 10
+        along = np.arange(8, n - 8) + 0.5
+        across = np.full_like(along, 6.5)
+        points = np.vstack([np.column_stack([along, across]), np.column_stack([across, along])])
+        values = _sample(array, _apply(to_pixels, points / n))
+        expect = np.tile((np.arange(8, n - 8) % 2) == 0, 2)  # dark on even modules
+        threshold = (values.max() + values.min()) / 2
+        score = float(np.mean((values < threshold) == expect))
+        if score > best_score:
+            best, best_score = n, score
+    return best
+
+
 # --- transforms ---------------------------------------------------------------------------
 
 
@@ -116,25 +138,19 @@ def _apply(matrix: numpy.ndarray, points: numpy.ndarray) -> numpy.ndarray:
     return np.stack([u, v], axis=-1)
 
 
-def _similarity(src: numpy.ndarray, dst: numpy.ndarray) -> numpy.ndarray:
-    """Least-squares rotation + uniform scale + shift (reflection allowed) from src to dst."""
+def _similarity(src: numpy.ndarray, dst: numpy.ndarray, weights=None) -> numpy.ndarray:
+    """Least-squares rotation + uniform scale + shift from src to dst (no mirroring: a
+    scan is never a mirror image), each pair counted `weights` times (default once)."""
     import numpy as np
 
-    best = None
-    for mirror in (1.0, -1.0):
-        s = src * np.array([1.0, mirror])
-        rows = []
-        for (x, y), (u, v) in zip(s, dst, strict=True):
-            rows.append(([x, -y, 1, 0], u))
-            rows.append(([y, x, 0, 1], v))
-        a_mat = np.array([r[0] for r in rows])
-        b_vec = np.array([r[1] for r in rows])
-        (a, b, tx, ty), *_ = np.linalg.lstsq(a_mat, b_vec, rcond=None)
-        m = np.array([[a, -b, tx], [b, a, ty], [0, 0, 1.0]]) @ np.diag([1.0, mirror, 1.0])
-        err = np.abs(_apply(m, src) - dst).sum()
-        if best is None or err < best[0]:
-            best = (err, m)
-    return best[1]
+    w = np.sqrt(np.ones(len(src)) if weights is None else np.asarray(weights, float))
+    x, y = src[:, 0], src[:, 1]
+    one, zero = np.ones(len(src)), np.zeros(len(src))
+    a_mat = np.vstack([np.column_stack([x, -y, one, zero]), np.column_stack([y, x, zero, one])])
+    ww = np.concatenate([w, w])
+    b_vec = np.concatenate([dst[:, 0], dst[:, 1]])
+    (a, b, tx, ty), *_ = np.linalg.lstsq(a_mat * ww[:, None], b_vec * ww, rcond=None)
+    return np.array([[a, -b, tx], [b, a, ty], [0, 0, 1.0]])
 
 
 def _affine(src: numpy.ndarray, dst: numpy.ndarray) -> numpy.ndarray:
@@ -239,7 +255,7 @@ def locate(image: Any, page: SheetPage, code_corners: numpy.ndarray) -> numpy.nd
 
     array = _array(image)
     code_corners = np.asarray(code_corners, dtype=np.float64)
-    code_inches = qr_corners(page)
+    code_inches = qr_corners(page, _modules(array, code_corners))
     rough = _similarity(code_inches, code_corners)
     dpi = math.sqrt(abs(np.linalg.det(rough[:2, :2])))
     if not 30 <= dpi <= 2400:
@@ -251,10 +267,17 @@ def locate(image: Any, page: SheetPage, code_corners: numpy.ndarray) -> numpy.nd
     names = ("top-left", "top-right", "bottom-right", "bottom-left")
     found: dict[int, np.ndarray] = {}
     for index in order:
+        # the map so far: the QR code alone, then the squares found (far apart, so more
+        # exact than the QR's corners: weighed more, and alone from two squares on)
         known = list(found)
-        src = np.vstack([code_inches, squares[known]])
-        dst = np.vstack([code_corners, np.array([found[i] for i in known]).reshape(-1, 2)])
-        current = _affine(src, dst) if len(known) >= 2 else _similarity(src, dst)
+        got = np.array([found[i] for i in known]).reshape(-1, 2)
+        if len(known) >= 3:
+            current = _affine(squares[known], got)
+        elif len(known) == 2:
+            current = _similarity(squares[known], got)
+        else:
+            src, dst = np.vstack([code_inches, squares[known]]), np.vstack([code_corners, got])
+            current = _similarity(src, dst, [1.0] * 4 + [8.0] * len(known))
         predicted = _apply(current, squares[index])
         centre, problem = _find_square(array, predicted, dpi)
         if problem:
@@ -331,9 +354,10 @@ def _scale(page: SheetPage, to_pixels: numpy.ndarray) -> float:
     return float(np.hypot(*(p[1] - p[0])))
 
 
-def darkness(image: Any, page: SheetPage, to_pixels: numpy.ndarray) -> numpy.ndarray:
-    """For each bubble, the fraction of its inner disc darker than the page's mark
-    threshold, label and outline included (the raw measure `fills` corrects)."""
+def _dark_samples(image: Any, page: SheetPage, to_pixels: numpy.ndarray):
+    """Which points of each bubble's inner disc are darker than the page's mark
+    threshold: a (bubbles, points) boolean array, and the points' places on a square
+    grid (a boolean grid mask, the points in its row-major order)."""
     import numpy as np
 
     array = _array(image)
@@ -366,34 +390,124 @@ def darkness(image: Any, page: SheetPage, to_pixels: numpy.ndarray) -> numpy.nda
     black = float(np.median(_sample(array, _apply(to_pixels, squares + core))))
     black = min(black, float(page_white) - 60)
     threshold = black + DARK * (white - black)
-    return (inside < threshold[:, None]).mean(axis=1)
+    return inside < threshold[:, None], keep
+
+
+def darkness(image: Any, page: SheetPage, to_pixels: numpy.ndarray) -> numpy.ndarray:
+    """For each bubble, the fraction of its inner disc darker than the page's mark
+    threshold, label and outline included (the raw measure `fills` corrects)."""
+    dark, _ = _dark_samples(image, page, to_pixels)
+    return dark.mean(axis=1)
+
+
+def _grow(points: numpy.ndarray, keep: numpy.ndarray) -> numpy.ndarray:
+    """A disc-point mask grown by one grid step in every direction (so a label's ink
+    found on one bubble still covers it on another, sampled a fraction of a pixel off)."""
+    import numpy as np
+
+    grid = np.zeros(keep.shape, dtype=bool)
+    grid[keep] = points
+    padded = np.pad(grid, 1)
+    h, w = grid.shape
+    grown = np.zeros_like(grid)
+    for dy in range(3):
+        for dx in range(3):
+            grown |= padded[dy : dy + h, dx : dx + w]
+    return grown[keep]
+
+
+def _fill_through(dark: numpy.ndarray, label_ink: numpy.ndarray, keep: numpy.ndarray):
+    """The marked share of each bubble's disc (rows of `dark`), where the points under
+    the label's ink are taken as marked when most of the paper around them, within a
+    few grid steps, is: so a mark covering one side of the disc counts the label's
+    points on that side and not those on the other."""
+    import numpy as np
+
+    count = dark.shape[0]
+    h, w = keep.shape
+    seen = np.zeros((count, h, w))
+    seen[:, keep] = np.where(label_ink, False, dark)
+    paper = np.zeros((h, w))
+    paper[keep] = ~label_ink
+    reach = 4
+
+    def box(grids):
+        padded = np.pad(grids, [(0, 0)] * (grids.ndim - 2) + [(reach + 1, reach)] * 2)
+        total = padded.cumsum(axis=-2).cumsum(axis=-1)
+        k = 2 * reach + 1
+        return (
+            total[..., k:, k:] - total[..., :-k, k:] - total[..., k:, :-k] + total[..., :-k, :-k]
+        )
+
+    around = box(seen)[:, keep]
+    room = box(paper)[keep]
+    inferred = around > 0.5 * np.maximum(room, 1)
+    marked = np.where(label_ink, inferred, dark)
+    return marked.mean(axis=1)
 
 
 def fills(image: Any, page: SheetPage, to_pixels: numpy.ndarray) -> list[float]:
     """How full each bubble is, in page.bubbles order: 0.0 as printed, 1.0 solidly
     filled, with the printed label's and outline's ink taken out.
 
-    The ink an empty bubble shows is measured on the page itself, per label: the least
-    dark bubble among those with the same label (on a page where every "T" is filled,
-    that least dark one is filled too, so the estimate is capped by what a label of that
-    many characters shows on the rest of the page)."""
+    The label's ink is found on the page itself: among the bubbles with the same label,
+    the least dark one shows it (where it is clean); its dark points, grown by a pixel,
+    are judged in every bubble with that label by the paper around them (see
+    `_fill_through`), and the fill is the marked share of the disc. A label printed
+    once on the page, or one whose every bubble is marked (its least dark one is darker
+    than a label can be), is judged without its exact ink: see the comments below.
+    Their fills are less exact (about +-0.1, against +-0.05 for the others)."""
     import numpy as np
 
-    raw = darkness(image, page, to_pixels)
+    dark, keep = _dark_samples(image, page, to_pixels)
+    raw = dark.mean(axis=1)
     if not len(raw):
         return []
     by_label: dict[str, list[int]] = {}
     for index, bubble in enumerate(page.bubbles):
         by_label.setdefault(bubble.value, []).append(index)
-    least = {label: float(raw[indices].min()) for label, indices in by_label.items()}
-    shared = [least[label] / max(1, len(label)) for label, ix in by_label.items() if len(ix) > 1]
-    per_char = float(np.median(shared)) if shared else 0.08
-    base = np.empty(len(raw))
+
+    values = np.empty(len(raw))
+    rows, cols = np.nonzero(keep)  # each disc point's place on the grid
+    centre = (keep.shape[0] - 1) / 2
+    step = 2 * DISC * page.radius / (keep.shape[0] - 1)  # inches between grid points
+    tops, bottoms, widths, inks, left = [], [], [], [], []
     for label, indices in by_label.items():
-        cap = 1.8 * per_char * max(1, len(label)) + 0.03
-        base[indices] = min(least[label], cap)
-    values = np.clip((raw - base) / (1 - base), 0.0, 1.0)
-    return [round(float(v), 4) for v in values]
+        cleanest = indices[int(np.argmin(raw[indices]))]
+        ink = dark[cleanest]
+        if len(indices) > 1 and ink.any() and raw[cleanest] <= LABEL_INK * max(1, len(label)):
+            inks.append(raw[cleanest] / max(1, len(label)))
+            label_ink = _grow(ink, keep)
+            values[indices] = _fill_through(dark[indices], label_ink, keep)
+            inner = ink & (np.hypot(rows - centre, cols - centre) < 0.9 * centre)  # no outline
+            if inner.any():
+                tops.append(rows[inner].min())
+                bottoms.append(rows[inner].max())
+                widths.append((cols[inner].max() - cols[inner].min() + 1) / max(1, len(label)))
+        else:
+            left.append(label)
+
+    # the rest, two ways averaged (each alone is off by up to 0.1, in opposite ways for
+    # a mark across the middle): the dark share of the disc outside a box where the
+    # label is printed, sized from the labels measured above (or from the font size
+    # when there were none); and the dark share after taking out as much ink as that
+    # many characters show on the rest of the page
+    font = page.style.bubble_font / 72  # inches
+    top = float(np.median(tops)) if tops else centre - 0.4 * font / step
+    bottom = float(np.median(bottoms)) if bottoms else centre + 0.4 * font / step
+    width = float(np.median(widths)) if widths else 0.65 * font / step
+    per_char = min(float(np.median(inks)), LABEL_INK) if inks else LABEL_INK * 0.7
+    for label in left:
+        indices = by_label[label]
+        chars = max(1, len(label))
+        half = chars * width / 2 + 1
+        box = (rows >= top - 1) & (rows <= bottom + 1) & (np.abs(cols - centre) <= half)
+        outside = np.nonzero(~box)[0] if not box.all() else np.arange(box.size)
+        around = dark[np.ix_(indices, outside)].mean(axis=1)
+        base = min(per_char * chars, 0.4)
+        share = (raw[indices] - base) / (1 - base)
+        values[indices] = (around + share) / 2
+    return [round(float(v), 4) for v in np.clip(values, 0.0, 1.0)]
 
 
 # --- pictures for the teacher -------------------------------------------------------------
