@@ -43,6 +43,7 @@ DISTORTIONS = {
     "-5 deg, -3 %": dict(angle=-5, shift=-0.2, scale=-0.03, exact=True),
     "jpeg 60, noisy": dict(noise=10, jpeg_quality=60),
     "upside down": dict(upside_down=True, jpeg_quality=75),
+    "printed at 94 %": dict(angle=1, shift=0.1, scale=-0.06, exact=True),
 }
 CASES = [
     (paper, large, page, dpi, name)
@@ -79,10 +80,11 @@ def scanned(paper, large, page_index, dpi, name, hows=None, seed=0):
     image = scanfake.draw_page(page, text, dpi)
     if hows is None:
         hows = mark_pattern(page, salt=dpi + page_index)
-    for index, how in hows.items():
-        scanfake.mark(image, page, dpi, index, how)
+    truth = {index: scanfake.mark(image, page, dpi, index, how) for index, how in hows.items()}
     rng = np.random.default_rng(seed + dpi)
-    return page, text, hows, scanfake.distort(image, rng, **DISTORTIONS[name])
+    scan = scanfake.distort(image, rng, **DISTORTIONS[name])
+    scan.info["truth"] = truth  # the share of each marked disc the mark darkens
+    return page, text, hows, scan
 
 
 def read_page(scan, page):
@@ -117,6 +119,20 @@ def test_a_scanned_page_reads_back(paper, large, page_index, dpi, name):
     assert misplaced(page, to_pixels, scan.info["to_pixels"], dpi) < 0.02
     assert len(values) == len(page.bubbles)
     assert set(hows.values()) >= set(scanfake.HOWS) - {"half", "check"} or len(hows) < 6
+    assert wrong_fills(page, hows, values) == []
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_a_page_scanned_sideways_reads_back(turn):
+    page, text, hows, scan = scanned("letter", False, 1, 200, "random")
+    sideways = scan.rotate(turn, expand=True)
+    found_text, to_pixels, values = read_page(sideways, page)
+    assert found_text == text
+    # PIL turns counter-clockwise: (x, y) -> (y, W - x) for 90, (H - y, x) for 270
+    w, h = scan.size
+    turned = {90: [[0, 1, 0], [-1, 0, w], [0, 0, 1]], 270: [[0, -1, h], [1, 0, 0], [0, 0, 1]]}
+    true = np.array(turned[turn], dtype=float) @ scan.info["to_pixels"]
+    assert misplaced(page, to_pixels, true, 200) < 0.02
     assert wrong_fills(page, hows, values) == []
 
 
@@ -392,6 +408,7 @@ def sweep() -> None:
     """Print the range of fills each kind of mark gets over every case, and the time
     one page's read takes."""
     seen: dict[str, list[float]] = {}
+    errors: dict[int, list[float]] = {}
     wrong = 0
     for case in CASES:
         page, _, hows, scan = scanned(*case)
@@ -399,6 +416,9 @@ def sweep() -> None:
         wrong += len(wrong_fills(page, hows, values))
         for index, value in enumerate(values):
             seen.setdefault(hows.get(index, "clean"), []).append(value)
+        for index, truth in scan.info["truth"].items():
+            if hows[index] in ("half", "check"):
+                errors.setdefault(case[3], []).append(values[index] - truth)
     # exactly half the read disc, for comparison with "half" (35-45 %)
     page = scanfake.sample_pages()[0]
     for dpi in (150, 200, 300):
@@ -410,6 +430,12 @@ def sweep() -> None:
         _, _, values = read_page(scan, page)
         seen.setdefault("exactly half", []).extend(values[i] for i in marked)
     print(f"{len(CASES)} cases, {wrong} bubbles on the wrong side of a threshold")
+    for dpi, error in sorted(errors.items()):
+        error = np.array(error)
+        print(
+            f"half and check marks at {dpi} dpi: fill - true share {error.mean():+.3f} "
+            f"(min {error.min():+.3f}, max {error.max():+.3f}, n={len(error)})"
+        )
     for how, values in seen.items():
         values = np.array(values)
         print(
