@@ -550,7 +550,8 @@ def ring(
 ) -> Image.Image:
     """Draw on a straightened page (in place, and return it) a mark around one bubble
     that reads apart on a gray printout: "correct" a thick solid black circle, "wrong" a
-    dark-gray square box, "unclear" a wide light-gray dotted circle."""
+    dark-gray square box, "unclear" a light-gray dashed circle. All stay within half
+    the paper between two bubbles, so neighbours' rings never meet."""
     from PIL import ImageDraw
 
     if style not in RING_STYLES:
@@ -558,17 +559,19 @@ def ring(
     bubble = page.bubbles[bubble_index]
     draw = ImageDraw.Draw(image)
     cx, cy, r = bubble.x * dpi, bubble.y * dpi, page.radius * dpi
+    # half the paper between two bubbles of a row: rings on neighbours never touch
+    room = (page.style.pitch / 2 - page.radius) * 0.9 * dpi
+    width = max(2, round(room * 0.6))
     if style == "correct":
-        reach = r + 0.05 * dpi
-        width = max(2, round(0.035 * dpi))
+        reach = r + room
+        width = max(3, round(room * 0.9))
         draw.ellipse((cx - reach, cy - reach, cx + reach, cy + reach), outline=0, width=width)
     elif style == "wrong":
-        reach = r + 0.06 * dpi
-        width = max(2, round(0.025 * dpi))
-        draw.rectangle((cx - reach, cy - reach, cx + reach, cy + reach), outline=90, width=width)
+        reach = r + room * 0.75
+        box = (cx - reach, cy - reach, cx + reach, cy + reach)
+        draw.rectangle(box, outline=90, width=max(2, round(width * 0.75)))
     else:
-        reach = r + 0.09 * dpi
-        width = max(2, round(0.025 * dpi))
+        reach = r + room
         box = (cx - reach, cy - reach, cx + reach, cy + reach)
         for start in range(0, 360, 30):
             draw.arc(box, start, start + 15, fill=175, width=width)
