@@ -32,10 +32,11 @@ class Style:
     bubble_font: float  # points, the letter inside a bubble
     text_font: float  # points, labels and the header
     header: float  # from the top of the paper to the first row
+    note_font: float  # points, "teacher's score": SPEC §4's 8 pt floor, 16 pt in large print
 
 
-REGULAR = Style(0.22, 0.3, 0.34, 0.55, 8.0, 10.0, 2.3)
-LARGE = Style(0.32, 0.42, 0.5, 0.95, 12.0, 16.0, 2.75)
+REGULAR = Style(0.22, 0.3, 0.34, 0.55, 8.0, 10.0, 2.3, 8.0)
+LARGE = Style(0.32, 0.42, 0.5, 0.95, 12.0, 16.0, 2.75, 16.0)
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def _page(entries, width: float, height: float, style: Style) -> SheetPage:
             bubbles.append(Bubble(index, value, cx, y))
         if line.kind == "score" and start + per_line >= len(line.values):
             after = x + style.label + style.pitch * len(shown) + 0.08
-            texts.append(PlacedText("teacher’s score", after, y, style.text_font * 0.75, note=True))
+            texts.append(PlacedText("teacher’s score", after, y, style.note_font, note=True))
     return SheetPage(
         width, height, style.bubble / 2, style, tuple(rows), tuple(bubbles), tuple(texts)
     )
