@@ -69,7 +69,12 @@ def sheet_sets(
     for bundle in loaded.bundles:
         if not (options.lessons or bundle.bundle.answer_sheets):
             continue
-        update = {k: v for k, v in (("versions", options.versions), ("seed", options.seed)) if v}
+        # as the handouts' build does (output/pipeline.py): `--seed 0` is a seed, not "unset"
+        update = {
+            k: v
+            for k, v in (("versions", options.versions), ("seed", options.seed))
+            if v is not None
+        }
         if update:
             bundle = replace(bundle, bundle=bundle.bundle.model_copy(update=update))
         for source in bundle.entries:
