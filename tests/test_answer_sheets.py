@@ -225,6 +225,12 @@ class Char:
     bottom: float
     size: float  # points, as printed (font size times the text matrix's scale)
     bold: bool
+    box: tuple[float, float, float, float]  # the loose box (advance x ascent-descent), inches
+
+    @property
+    def box_centre(self) -> tuple[float, float]:
+        """Where the character is set, whatever its ink's shape (J and Q descend)."""
+        return (self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2
 
     @property
     def cx(self) -> float:
@@ -256,6 +262,8 @@ def page_chars(page) -> list[Char]:
         if not text.strip():
             continue
         left, bottom, right, top = textpage.get_charbox(i)
+        loose = textpage.get_charbox(i, loose=True)
+        box = (loose[0] / PT, (height - loose[3]) / PT, loose[2] / PT, (height - loose[1]) / PT)
         pdfium_raw.FPDFText_GetMatrix(textpage.raw, i, ctypes.byref(matrix))
         scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
         size = pdfium_raw.FPDFText_GetFontSize(textpage.raw, i) * scale
@@ -270,6 +278,7 @@ def page_chars(page) -> list[Char]:
                 (height - bottom) / PT,
                 size,
                 bold,
+                box,
             )
         )
     return chars
@@ -516,17 +525,12 @@ def ring_radii(image: np.ndarray, cx: float, cy: float, inner: float, outer: flo
     return radii
 
 
-@pytest.mark.parametrize(
-    ("name", "large", "low", "high"),
-    [("mix-answers.pdf", False, 0.18, 0.25), ("mix-answers-large.pdf", True, 0.30, 0.35)],
-)
-def test_bubbles_are_empty_circles_with_their_labels_inside(mix, name, large, low, high):
-    pdf = mix / "dist/mix" / name
-    plan = sheet_layout(mix, large, lessons=True, versions=2, copies=4)
-    layout = plan.layout("A").pages[0]
-    image = render(pdf, 0)
-    chars = page_chars(pypdfium2.PdfDocument(str(pdf))[0])
-    assert len(layout.bubbles) == sum(len(values) for _, values in MIX_ROWS)
+def assert_bubbles(pdf: Path, number: int, layout, low: float, high: float) -> list[float]:
+    """Every bubble layout.py places on page `number` is printed there: an empty circle
+    `low`-`high` in wide with its label set inside it, centred within 0.02 in. Returns
+    the circles' widths."""
+    image = render(pdf, number)
+    chars = page_chars(pypdfium2.PdfDocument(str(pdf))[number])
     widths, darkest = [], 0.0
     for bubble in layout.bubbles:
         radii = ring_radii(image, bubble.x, bubble.y, 0.05, high / 2 + 0.04)
@@ -537,11 +541,13 @@ def test_bubbles_are_empty_circles_with_their_labels_inside(mix, name, large, lo
             c for c in chars if (c.cx - bubble.x) ** 2 + (c.cy - bubble.y) ** 2 < layout.radius**2
         ]
         assert "".join(c.text for c in inside) == bubble.value, (bubble, inside)
-        middle = (min(c.left for c in inside) + max(c.right for c in inside)) / 2
-        assert abs(middle - bubble.x) < 0.02 and all(
-            c.left > bubble.x - layout.radius for c in inside
-        )
-        assert all(abs(c.cy - bubble.y) < 0.02 for c in inside), (bubble, inside)
+        assert all(
+            (c.cx - bubble.x) ** 2 + (c.cy - bubble.y) ** 2 < (layout.radius - 0.02) ** 2
+            for c in inside
+        ), f"{bubble.value!r} runs into its ring"
+        middle = (inside[0].box[0] + inside[-1].box[2]) / 2
+        assert abs(middle - bubble.x) < 0.02, (bubble, middle)
+        assert all(abs(c.box_centre[1] - bubble.y) < 0.02 for c in inside), (bubble, inside)
         # nothing fills a bubble: the disc inside the ring is mostly white
         r = round(0.8 * layout.radius * DPI)
         y, x = round(bubble.y * DPI), round(bubble.x * DPI)
@@ -550,6 +556,19 @@ def test_bubbles_are_empty_circles_with_their_labels_inside(mix, name, large, lo
         darkest = max(darkest, float((disc < 128).mean()))
     assert low <= min(widths) and max(widths) <= high, (min(widths), max(widths))
     assert darkest < 0.3, f"a bubble is {darkest:.0%} dark inside"
+    return widths
+
+
+@pytest.mark.parametrize(
+    ("name", "large", "low", "high"),
+    [("mix-answers.pdf", False, 0.18, 0.25), ("mix-answers-large.pdf", True, 0.30, 0.35)],
+)
+def test_bubbles_are_empty_circles_with_their_labels_inside(mix, name, large, low, high):
+    plan = sheet_layout(mix, large, lessons=True, versions=2, copies=4)
+    for number, version in ((0, "A"), (4, "B")):
+        layout = plan.layout(version).pages[0]
+        assert len(layout.bubbles) == sum(len(values) for _, values in MIX_ROWS)
+        assert_bubbles(mix / "dist/mix" / name, number, layout, low, high)
 
 
 def test_rows_are_labelled_in_the_handouts_order(mix):
@@ -572,6 +591,27 @@ def test_bundle_rows_sit_under_each_lessons_title(week):
         assert items == ["alpha/q3", "alpha/q1", "beta/q1", "beta/timeline"]
 
 
+def test_many_short_rows_fill_two_columns_then_more_pages(tmp_path):
+    questions = "".join(
+        f"  - prompt: Question {n}?\n    kind: choice\n    choices: [Yes, No, Maybe]\n"
+        f"    answer: A\n    points: 1\n"
+        for n in range(1, 61)
+    )
+    lesson = f"title: Sixty questions\nquestions:\n{questions}"
+    root = write_project(tmp_path, {"lessons/sixty/lesson.yaml": lesson})
+    built(root, "--answer-sheets", "--copies", "1")
+    pdf = root / "dist/sixty/sixty-answers.pdf"
+    assert rows_printed(pdf) == [(str(n), ["A", "B", "C"]) for n in range(1, 61)]
+    pages = page_count(pdf)
+    assert pages == 2
+    labels = [w for w in words(page_chars(pypdfium2.PdfDocument(str(pdf))[0])) if w.bold]
+    columns = {round(w.left) for w in labels if w.text.isdigit()}
+    assert len(columns) == 2, columns  # the first page is full: two columns
+    for number in range(pages):
+        assert f"Page {number + 1} of 2" in page_text(pdf, number)
+        assert qr_text(pdf, number).split(";")[4:7] == ["1", str(number + 1), "2"]
+
+
 def test_a_row_too_long_for_its_line_wraps_with_its_label_repeated(tmp_path):
     root = write_project(tmp_path, {"lessons/wide/lesson.yaml": timeline_lesson("match", 24)})
     built(root, "--answer-sheets", "--copies", "1", "--large-print")
@@ -586,9 +626,14 @@ def test_a_row_too_long_for_its_line_wraps_with_its_label_repeated(tmp_path):
             assert [v for part in parts for v in part] == letters, (name, n, parts)
         assert sum(len(values) for _, values in rows) == 2 + 24 * 24
         pages = page_count(pdf)
+        large = name.endswith("-large.pdf")
+        layout = sheet_layout(root, large, lessons=True, copies=1).layout("")
+        assert len(layout.pages) == pages
         for number in range(pages):
             assert f"Page {number + 1} of {pages}" in page_text(pdf, number)
             assert qr_text(pdf, number).split(";")[5:7] == [str(number + 1), str(pages)]
+            low, high = (0.30, 0.35) if large else (0.18, 0.25)
+            assert_bubbles(pdf, number, layout.pages[number], low, high)
 
 
 def test_large_print_text_sizes(mix):
@@ -739,6 +784,19 @@ def test_sheets_reveal_no_answer(mix):
     plan = sheet_layout(mix, False, lessons=True, versions=2, copies=4)
     correct = [item.correct for item in plan.layout("A").items if item.kind == "choice"]
     assert correct != [item.correct for item in plan.layout("B").items if item.kind == "choice"]
+
+
+def test_sheets_grade_with_the_letters_each_versions_key_prints(mix):
+    plan = sheet_layout(mix, False, lessons=True, versions=2, copies=4)
+    for version in ("A", "B"):
+        key = pdf_text(mix / f"dist/mix/mix-key-{version}.pdf")
+        printed = re.search(r"([A-D]) Betaopt ✓ correct", key)
+        assert printed, key[:400]
+        (choice,) = [item for item in plan.layout(version).items if item.column == "q1"]
+        assert choice.correct == (printed.group(1),)
+        assert choice.originals[printed.group(1)] == "B"  # the lesson's own letter
+        (truefalse,) = [item for item in plan.layout(version).items if item.column == "q2"]
+        assert truefalse.correct == ("T",)
 
 
 # --- gradable items and points -------------------------------------------------------
