@@ -61,7 +61,7 @@ def read_page(page: ScanPage, root: Path) -> PageRead:
     fills = tuple(read.fills(image, layout, to_pixels))
     straight = read.straighten(image, layout, to_pixels, REVIEW_DPI)
     buffer = io.BytesIO()
-    straight.save(buffer, format="PNG", optimize=False, compress_level=3)
+    straight.save(buffer, format="PNG", compress_level=1)  # lossless: rings are drawn on it
     changed = sheet_set.fingerprint(_built_version(sheet_set, code)) != code.fingerprint
     return PageRead(page, code, fills, buffer.getvalue(), changed=changed)
 

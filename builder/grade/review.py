@@ -75,5 +75,7 @@ def _ringed(read: PageRead, layout: SheetPage, rings: list[tuple[int, str]]) -> 
     for bubble, style in rings:
         reader.ring(image, layout, REVIEW_DPI, bubble, style)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=3)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    # JPEG: WeasyPrint embeds it as it is, where a PNG would be decoded and compressed
+    # again (a third of the time of grading 200 pages); the rings stay sharp at 85.
+    image.save(buffer, format="JPEG", quality=85, optimize=False)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
