@@ -425,6 +425,19 @@ def test_answer_sheets_only_when_asked(mix, tmp_path):
     assert not list((root / "dist").rglob("*answers*"))
 
 
+def test_thirty_copies_per_version_by_default_and_the_same_bytes_twice(tmp_path):
+    root = write_project(tmp_path, {"lessons/alpha/lesson.yaml": ALPHA})
+    built(root, "--answer-sheets", "--versions", "2")
+    built(root, "--answer-sheets", "--versions", "2", "--force", out="again")
+    pdf = root / "dist/alpha/alpha-answers.pdf"
+    assert page_count(pdf) == 60
+    for number, version in ((29, "A"), (30, "B"), (59, "B")):
+        assert f"Sheet {number + 1} · Name" in page_text(pdf, number)
+        assert f"Version {version}" in page_text(pdf, number)
+        assert qr_text(pdf, number).split(";")[2:5] == [version, "1", str(number + 1)]
+    assert pdf.read_bytes() == (root / "again/alpha/alpha-answers.pdf").read_bytes()
+
+
 def test_copies_are_numbered_on_across_versions(mix):
     pdf = mix / "dist/mix/mix-answers.pdf"
     assert page_count(pdf) == 8  # one page per sheet
