@@ -810,6 +810,11 @@ def test_sheets_grade_with_the_letters_each_versions_key_prints(mix):
         assert choice.originals[printed.group(1)] == "B"  # the lesson's own letter
         (truefalse,) = [item for item in plan.layout(version).items if item.column == "q2"]
         assert truefalse.correct == ("T",)
+        # the match timeline: the key's letter beside each date, in the dates' order
+        dates = re.search(r"1957 ([A-C]) A \w+ 1961 ([A-C]) B \w+ 1963 ([A-C]) C", key)
+        assert dates, key
+        (timeline,) = [item for item in plan.layout(version).items if item.column == "timeline"]
+        assert timeline.correct == dates.groups() and timeline.per_row == 1
 
 
 # --- gradable items and points -------------------------------------------------------
