@@ -327,16 +327,20 @@ def rows_printed(pdf: Path, pages: int | None = None) -> list[tuple[str, list[st
                 lines[-1].append(word)
             else:
                 lines.append([word])
+        last_right = 0.0
         for word in [w for line in lines for w in sorted(line, key=lambda w: w.left)]:
             same_line = segments and abs(segments[-1][2] - word.cy) < 0.05
-            if word.bold and not (same_line and segments[-1][4] == [] and segments[-1][3]):
+            # a heading's next word: bold, on its line, a space after the last, no bubbles yet
+            heading_goes_on = same_line and not segments[-1][4] and word.left - last_right < 0.2
+            if word.bold and not heading_goes_on:
                 column = 1 if word.left > width / 2 else 0
                 segments.append((column, word.left, word.cy, [word.text], []))
-            elif word.bold:  # a heading's next word
+            elif word.bold:
                 segments[-1][3].append(word.text)
             else:
                 assert segments and same_line, f"{word.text!r} has no label on its line"
                 segments[-1][4].append(word.text)
+            last_right = word.chars[-1].right
         segments.sort(key=lambda s: (s[0], s[2]))
         rows += [(" ".join(s[3]), s[4]) for s in segments]
     return rows
@@ -467,6 +471,48 @@ def test_bundle_roster_prints_one_sheet_per_student_in_roster_order(week):
         from PIL import Image
 
         assert not zxingcpp.read_barcodes(Image.fromarray(render(pdf, front + 1)))
+
+
+def test_duplex_pads_a_three_page_sheet_and_headings_never_end_a_column(tmp_path):
+    def lesson(title: str) -> str:
+        questions = "".join(
+            f"  - prompt: Q{n}?\n    kind: choice\n    choices: [Yes, No]\n"
+            "    answer: A\n    points: 1\n"
+            for n in range(1, 31)
+        )
+        return f"title: {title}\nquestions:\n{questions}"
+
+    bundle = "title: Two long ones\nduplex: true\nanswer_sheets: true\ncopies: 2\n"
+    bundle += "large_print: true\nlessons:\n  - first\n  - second\n"
+    files = {
+        "lessons/first/lesson.yaml": lesson("Firstlesson"),
+        "lessons/second/lesson.yaml": lesson("Secondlesson"),
+        "lessons/long.bundle.yaml": bundle,
+    }
+    root = write_project(tmp_path, files)
+    built(root)
+    pdf = root / "dist/long/long-answers-large.pdf"
+    plan = sheet_layout(root, True, name="long")
+    pages = len(plan.layout("").pages)
+    assert pages % 2 == 1, "the test wants an odd page count"
+    assert page_count(pdf) == 2 * (pages + 1)
+    for sheet in (0, 1):
+        for page in range(pages):
+            number = sheet * (pages + 1) + page
+            fields = qr_text(pdf, number).split(";")
+            assert fields[4:7] == [str(sheet + 1), str(page + 1), str(pages)]
+        assert "left blank" in page_text(pdf, sheet * (pages + 1) + pages)
+    document = pypdfium2.PdfDocument(str(pdf))
+    for number in range(pages):
+        found = words(page_chars(document[number]))
+        labels = [w for w in found if w.bold and w.text.isdigit()]
+        for heading in [w for w in found if w.text in ("Firstlesson", "Secondlesson")]:
+            below = [w for w in labels if 0 < w.cy - heading.cy < 0.6]
+            below = [w for w in below if abs(w.left - heading.left) < 1.0]
+            assert below, f"{heading.text} ends a column on page {number + 1}"
+    rows = rows_printed(pdf, pages=pages)
+    numbers = [str(n) for n in range(1, 31)]
+    assert [label for label, _ in rows] == ["Firstlesson", *numbers, "Secondlesson", *numbers]
 
 
 def test_bundle_without_roster_prints_its_copies(week):
