@@ -762,6 +762,31 @@ def test_a_long_title_does_not_run_into_the_rows(tmp_path, words_in_title):
         assert rows_printed(root / "dist/long" / name) == MIX_ROWS
 
 
+def test_a_long_name_and_title_stay_above_the_rows(tmp_path):
+    title = "Origins of the Cuban Missile Crisis and the thirteen days of October 1962"
+    name = "Maximiliana Alexandrovna Montgomery-Featherstonehaugh"
+    roster = f'name,section\n{name},"Period 4, U.S. History Honors"\nAl Bo,P1\n'
+    bundle = f"title: {title}\nanswer_sheets: true\nlarge_print: true\nroster: roster.csv\n"
+    files = {
+        "lessons/mix/lesson.yaml": MIX,
+        "lessons/roster.csv": roster,
+        "lessons/big.bundle.yaml": bundle + "lessons:\n  - mix\n",
+    }
+    root = write_project(tmp_path, files)
+    built(root)
+    for large in (False, True):
+        pdf = root / f"dist/big/big-answers{'-large' if large else ''}.pdf"
+        page = sheet_layout(root, large, name="big").layout("").pages[0]
+        first_row = min(t.y for t in page.texts) - page.style.row / 2
+        for number in (0, 1):
+            header = header_chars(page_chars(pypdfium2.PdfDocument(str(pdf))[number]))
+            lowest = max(c.bottom for c in header)
+            assert lowest < first_row, (pdf.name, number, lowest, first_row)
+        assert rows_printed(pdf, pages=1) == [("Mixed answer sheet lesson", []), *MIX_ROWS]
+        assert name.split()[0] in page_text(pdf, 0) and "Al Bo · P1" in page_text(pdf, 1)
+    assert name in page_text(root / "dist/big/big-answers.pdf", 0)
+
+
 # --- the QR code ---------------------------------------------------------------------
 
 
