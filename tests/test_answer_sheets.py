@@ -996,6 +996,25 @@ def test_fill_timelines_and_timelines_without_points_stay_off(tmp_path):
         assert rows_printed(root / f"dist/{slug}/{slug}-answers.pdf") == [("1", ["A", "B"])]
 
 
+def test_a_lesson_with_nothing_to_grade_prints_no_blank_sheets(tmp_path):
+    plain = "title: Nothing to grade\nquestions:\n  - prompt: Think.\n    answer: Yes\n"
+    bundle = "title: Plain\nanswer_sheets: true\nlessons:\n  - plain\n"
+    files = {
+        "lessons/plain/lesson.yaml": plain,
+        "lessons/mix/lesson.yaml": MIX,
+        "lessons/plainly.bundle.yaml": bundle,
+    }
+    root = write_project(tmp_path, files)
+    result = built(root, "--answer-sheets", "--copies", "1")
+    assert "lesson 'plain' has nothing an answer sheet grades" in result.output
+    assert "bundle 'plainly' has nothing an answer sheet grades" in result.output
+    made = sorted(p.name for p in (root / "dist").rglob("*answers*"))
+    assert made == ["mix-answers.pdf"]
+    strict = run_build(root, "--answer-sheets", "--strict")
+    assert strict.exit_code == 1
+    assert "error: lesson 'plain' has nothing an answer sheet grades" in strict.output
+
+
 def test_a_bundle_with_sheets_needs_a_slug_name(tmp_path):
     bundle = QUIZ.replace("Quick quiz", "Week")
     files = {"lessons/alpha/lesson.yaml": ALPHA, "lessons/Week_3.bundle.yaml": bundle}

@@ -92,7 +92,23 @@ def sheet_sets(
                     options.copies or bundle.bundle.copies,
                 )
             )
-    return sets, _dedupe(problems)
+    graded = [s for s in sets if any(s.layout(v).items for v in s.versions)]
+    for sheet_set in sets:
+        if sheet_set not in graded and not sheet_set.large_print:
+            problems.append(_nothing_to_grade(sheet_set))
+    return graded, _dedupe(problems)
+
+
+def _nothing_to_grade(sheet_set: SheetSet) -> Problem:
+    """A sheet without rows would print as a blank page: say so and print none."""
+    bundle = sheet_set.bundle
+    return Problem(
+        bundle.path if bundle else sheet_set.entries[0].yaml_path,
+        f"{'bundle' if bundle else 'lesson'} '{sheet_set.name}' has nothing an answer sheet "
+        "grades (a choice or true/false question, or an item with 'points:'): no answer "
+        "sheets printed",
+        severity="warning",
+    )
 
 
 def _bundle_name_problems(bundle) -> list[Problem]:
