@@ -671,6 +671,21 @@ def test_many_short_rows_fill_two_columns_then_more_pages(tmp_path):
         assert qr_text(pdf, number).split(";")[4:7] == ["1", str(number + 1), "2"]
 
 
+def test_a_bundles_timeline_overrides_reach_its_sheet(tmp_path):
+    bundle = "title: F\nanswer_sheets: true\ncopies: 1\nlessons:\n"
+    bundle += "  - lesson: beta\n    timeline: {mode: fill}\n  - lesson: mix\n    timeline: false\n"
+    files = {"lessons/beta/lesson.yaml": BETA, "lessons/mix/lesson.yaml": MIX}
+    root = write_project(tmp_path, {**files, "lessons/fb.bundle.yaml": bundle})
+    built(root)
+    rows = rows_printed(root / "dist/fb/fb-answers.pdf")
+    assert rows == [
+        ("Beta lesson", []),
+        ("1", ["A", "B", "C", "D"]),
+        ("Mixed answer sheet lesson", []),
+        *[row for row in MIX_ROWS if not row[0].startswith("T")],
+    ]
+
+
 def test_a_row_too_long_for_its_line_wraps_with_its_label_repeated(tmp_path):
     root = write_project(tmp_path, {"lessons/wide/lesson.yaml": timeline_lesson("match", 24)})
     built(root, "--answer-sheets", "--copies", "1", "--large-print")
@@ -841,7 +856,14 @@ def test_fingerprint_changes_with_the_lesson(tmp_path):
 @pytest.mark.parametrize(("paper", "size"), [("a4", (8.27, 11.69)), ("legal", (8.5, 14.0))])
 def test_other_papers(tmp_path, paper, size):
     root = write_project(tmp_path, {"lessons/mix/lesson.yaml": MIX})
-    built(root, "--answer-sheets", "--copies", "1", "--paper", paper)
+    built(root, "--answer-sheets", "--copies", "1", "--paper", paper, "--large-print")
+    for large in ("-large", ""):
+        image = render(root / f"dist/mix/mix-answers{large}.pdf")
+        band = round(0.25 * DPI)
+        edges = [image[:band], image[-band:], image[:, :band], image[:, -band:]]
+        assert min(e.min() for e in edges) > 200, "ink within 0.25 in of the paper's edge"
+        beside = image[round(1.9 * DPI) :, -round(0.5 * DPI) :]  # below the QR code
+        assert beside[: -round(0.7 * DPI)].min() > 200, "ink in the right 0.5 in margin"
     pdf = root / "dist/mix/mix-answers.pdf"
     page = pypdfium2.PdfDocument(str(pdf))[0]
     assert abs(page.get_width() / PT - size[0]) < 0.02
