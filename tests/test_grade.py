@@ -373,7 +373,7 @@ def test_a_roster_bundle_gives_every_student_a_row(tmp_path):
         "Period 4", "2", "0")
     assert cleo["total"] == "2" and cleo["max"] == "3"
     assert cleo["problems"] == "suffrage/amendment: blank"
-    assert rows[0]["problems"] == "sheet: no sheet scanned"
+    assert rows[0]["problems"] == "no sheet scanned"
     assert rows[0]["suffrage/seneca"] == "" and rows[0]["total"] == ""
 
 
@@ -384,3 +384,43 @@ def test_a_code_names_a_slug_never_a_path():
     assert parse_code("LP1;../../etc;A;1;1;1;1;letter;S;0123abcd") is None
     assert parse_code("LP1;https://x.org;A;1;1;1;1;letter;S;0123abcd") is None
     assert parse_code("LP1;suffrage;A;1;1;1;1;letter;S;0123abcd") is not None
+
+
+def test_a_missing_page_of_a_two_page_sheet_is_flagged_and_its_items_left_empty(tmp_path):
+    questions = "\n".join(
+        f"  - {{id: c{n}, kind: choice, prompt: Q{n}, choices: [One, Two, Three], "
+        f"answer: Two, points: 1}}"
+        for n in range(1, 31)
+    )
+    folder = tmp_path / "lessons" / "long-quiz"
+    folder.mkdir(parents=True)
+    (folder / "lesson.yaml").write_text(
+        f"title: Long quiz\nquestions:\n{questions}\n"
+        "  - {id: essay, kind: long, prompt: Write, answer: Anything, points: 12}\n"
+    )
+    built = CliRunner().invoke(
+        app, ["build", str(tmp_path / "lessons"), "-o", str(tmp_path / "dist"),
+              "--answer-sheets", "--copies", "1", "--no-key", "-q"],
+    )
+    assert built.exit_code == 0, built.output
+    source, _ = load_lesson(folder)
+    layout = lesson_set(source, ("",), 1, "letter", False, 1).layout("")
+    assert len(layout.pages) == 2
+    pdf = tmp_path / "dist" / "long-quiz" / "long-quiz-answers.pdf"
+    first = scanfake.page_images(pdf.read_bytes(), DPI)[0]
+    filler = Filler(first, layout.pages[0])
+    on_first = {row.item for row in layout.pages[0].rows}
+    for item in layout.items:
+        if item.column in on_first and item.kind == "choice":
+            filler.fill(item.column, "B")
+    scans = save_pdf([scanfake.distort(first, np.random.default_rng(2), dpi=DPI)],
+                     tmp_path / "scans.pdf")
+    result, out = graded(tmp_path, [scans])
+    assert result.unreadable == 0
+    row = table(out / "long-quiz-grades.csv")[0]
+    assert "page 2 of 2 not scanned" in row["problems"].split("; ")
+    on_second = [i.column for i in layout.items if i.column not in on_first]
+    assert on_second and all(row[column] == "" for column in on_second)
+    assert all(row[column] == "1" for column in on_first if column.startswith("c"))
+    assert row["total"] == str(len([c for c in on_first if c.startswith("c")]))
+    assert row["max"] == "42"

@@ -44,7 +44,7 @@ def sheet_reports(name: str, group: list[PageRead], sets: dict[str, SheetSet]) -
     for number_, student in enumerate(first.students, start=1):
         if number_ not in rows:
             rows[number_] = SheetRow(Sheet(number_, "", student.name, student.section))
-            rows[number_].flags.append("sheet: no sheet scanned")
+            rows[number_].flags.append("no sheet scanned")
     ordered = [rows[n] for n in sorted(rows)]
     maximum = sum(item.points for item in _items(first, min(sets)))
     report.files.append(("grades.csv", _grades(ordered, columns, maximum), None))
@@ -87,19 +87,19 @@ def _sheets(group: list[PageRead], sets: dict[str, SheetSet]) -> dict[int, Sheet
         if code.page in row.pages:
             earlier = row.pages[code.page]
             row.flags.append(
-                f"sheet: page {code.page} scanned twice ({_where(read)} and "
+                f"page {code.page} scanned twice ({_where(read)} and "
                 f"{_where(earlier)}); counted once"
             )
             continue
         if code.version != row.sheet.version:
-            row.flags.append(f"sheet: page {code.page} says version {code.version}; ignored")
+            row.flags.append(f"page {code.page} says version {code.version}; ignored")
             continue
         row.pages[code.page] = read
     for row in rows.values():
         count = next(iter(row.pages.values())).code.pages
         for page in range(1, count + 1):
             if page not in row.pages:
-                row.flags.append(f"sheet: page {page} of {count} not scanned")
+                row.flags.append(f"page {page} of {count} not scanned")
     return rows
 
 
