@@ -422,6 +422,17 @@ def _grow(points: numpy.ndarray, keep: numpy.ndarray) -> numpy.ndarray:
     return grown[keep]
 
 
+def _box(grids: numpy.ndarray, before: int, after: int) -> numpy.ndarray:
+    """Sums over a square window of each (..., h, w) grid: from `before` cells up/left
+    to `after` cells down/right of each cell (zeros beyond the grid)."""
+    import numpy as np
+
+    k = before + after + 1
+    pad = [(0, 0)] * (grids.ndim - 2) + [(before + 1, after)] * 2
+    total = np.pad(grids, pad).cumsum(axis=-2).cumsum(axis=-1)
+    return total[..., k:, k:] - total[..., :-k, k:] - total[..., k:, :-k] + total[..., :-k, :-k]
+
+
 def _fill_through(dark: numpy.ndarray, label_ink: numpy.ndarray, keep: numpy.ndarray):
     """The marked share of each bubble's disc (rows of `dark`), where the points under
     the label's ink are taken as marked when most of the paper around them, within a
@@ -429,27 +440,27 @@ def _fill_through(dark: numpy.ndarray, label_ink: numpy.ndarray, keep: numpy.nda
     points on that side and not those on the other."""
     import numpy as np
 
-    count = dark.shape[0]
-    h, w = keep.shape
-    seen = np.zeros((count, h, w))
+    seen = np.zeros((dark.shape[0], *keep.shape))
     seen[:, keep] = np.where(label_ink, False, dark)
-    paper = np.zeros((h, w))
+    paper = np.zeros(keep.shape)
     paper[keep] = ~label_ink
-    reach = 4
-
-    def box(grids):
-        padded = np.pad(grids, [(0, 0)] * (grids.ndim - 2) + [(reach + 1, reach)] * 2)
-        total = padded.cumsum(axis=-2).cumsum(axis=-1)
-        k = 2 * reach + 1
-        return (
-            total[..., k:, k:] - total[..., :-k, k:] - total[..., k:, :-k] + total[..., :-k, :-k]
-        )
-
-    around = box(seen)[:, keep]
-    room = box(paper)[keep]
+    around = _box(seen, 4, 4)[:, keep]
+    room = _box(paper, 4, 4)[keep]
     inferred = around > 0.5 * np.maximum(room, 1)
-    marked = np.where(label_ink, inferred, dark)
-    return marked.mean(axis=1)
+    return np.where(label_ink, inferred, dark).mean(axis=1)
+
+
+def _opened(dark: numpy.ndarray, keep: numpy.ndarray, k: int) -> numpy.ndarray:
+    """The dark share of each bubble's disc after a morphological opening by a k x k
+    square: strokes thinner than k grid steps (a printed label's) go, broad marks stay.
+    Outside the disc counts as dark, so a mark reaching its edge keeps its edge."""
+    import numpy as np
+
+    grid = np.ones((dark.shape[0], *keep.shape), dtype=np.int32)
+    grid[:, keep] = dark
+    lo, hi = (k - 1) // 2, k // 2
+    eroded = (_box(grid, lo, hi) == k * k).astype(np.int32)
+    return (_box(eroded, hi, lo) > 0)[:, keep].mean(axis=1)
 
 
 def fills(image: Any, page: SheetPage, to_pixels: numpy.ndarray) -> list[float]:
@@ -461,58 +472,26 @@ def fills(image: Any, page: SheetPage, to_pixels: numpy.ndarray) -> list[float]:
     are judged in every bubble with that label by the paper around them (see
     `_fill_through`), and the fill is the marked share of the disc. A label printed
     once on the page, or one whose every bubble is marked (its least dark one is darker
-    than a label can be), is judged without its exact ink: see the comments below.
-    Their fills are less exact (about +-0.1, against +-0.05 for the others)."""
+    than a label can be), has no clean copy to learn from: its thin strokes are opened
+    away instead (`_opened`, by a fifth of the label's font size), which also drops a
+    pen line that thin."""
     import numpy as np
 
     dark, keep = _dark_samples(image, page, to_pixels)
     raw = dark.mean(axis=1)
-    if not len(raw):
-        return []
+    values = np.empty(len(raw))
     by_label: dict[str, list[int]] = {}
     for index, bubble in enumerate(page.bubbles):
         by_label.setdefault(bubble.value, []).append(index)
-
-    values = np.empty(len(raw))
-    rows, cols = np.nonzero(keep)  # each disc point's place on the grid
-    centre = (keep.shape[0] - 1) / 2
     step = 2 * DISC * page.radius / (keep.shape[0] - 1)  # inches between grid points
-    tops, bottoms, widths, inks, left = [], [], [], [], []
+    stroke = max(2, math.ceil(0.2 * page.style.bubble_font / 72 / step))
     for label, indices in by_label.items():
         cleanest = indices[int(np.argmin(raw[indices]))]
-        ink = dark[cleanest]
-        if len(indices) > 1 and ink.any() and raw[cleanest] <= LABEL_INK * max(1, len(label)):
-            inks.append(raw[cleanest] / max(1, len(label)))
-            label_ink = _grow(ink, keep)
+        if len(indices) > 1 and raw[cleanest] <= LABEL_INK * max(1, len(label)):
+            label_ink = _grow(dark[cleanest], keep)
             values[indices] = _fill_through(dark[indices], label_ink, keep)
-            inner = ink & (np.hypot(rows - centre, cols - centre) < 0.9 * centre)  # no outline
-            if inner.any():
-                tops.append(rows[inner].min())
-                bottoms.append(rows[inner].max())
-                widths.append((cols[inner].max() - cols[inner].min() + 1) / max(1, len(label)))
         else:
-            left.append(label)
-
-    # the rest, two ways averaged (each alone is off by up to 0.1, in opposite ways for
-    # a mark across the middle): the dark share of the disc outside a box where the
-    # label is printed, sized from the labels measured above (or from the font size
-    # when there were none); and the dark share after taking out as much ink as that
-    # many characters show on the rest of the page
-    font = page.style.bubble_font / 72  # inches
-    top = float(np.median(tops)) if tops else centre - 0.4 * font / step
-    bottom = float(np.median(bottoms)) if bottoms else centre + 0.4 * font / step
-    width = float(np.median(widths)) if widths else 0.65 * font / step
-    per_char = min(float(np.median(inks)), LABEL_INK) if inks else LABEL_INK * 0.7
-    for label in left:
-        indices = by_label[label]
-        chars = max(1, len(label))
-        half = chars * width / 2 + 1
-        box = (rows >= top - 1) & (rows <= bottom + 1) & (np.abs(cols - centre) <= half)
-        outside = np.nonzero(~box)[0] if not box.all() else np.arange(box.size)
-        around = dark[np.ix_(indices, outside)].mean(axis=1)
-        base = min(per_char * chars, 0.4)
-        share = (raw[indices] - base) / (1 - base)
-        values[indices] = (around + share) / 2
+            values[indices] = _opened(dark[indices], keep, stroke)
     return [round(float(v), 4) for v in np.clip(values, 0.0, 1.0)]
 
 
