@@ -604,9 +604,12 @@ def assert_bubbles(pdf: Path, number: int, layout, low: float, high: float) -> l
             (c.cx - bubble.x) ** 2 + (c.cy - bubble.y) ** 2 < (layout.radius - 0.02) ** 2
             for c in inside
         ), f"{bubble.value!r} runs into its ring"
+        # where the label is set (its advance and ascent-descent box), not its ink: SPEC
+        # allows 0.02 in; measured 0-0.004 in on Letter and A4, regular and large print, at
+        # every letter A-X, so 0.008 in also catches a label pushed down by the ring (0.01)
         middle = (inside[0].box[0] + inside[-1].box[2]) / 2
-        assert abs(middle - bubble.x) < 0.02, (bubble, middle)
-        assert all(abs(c.box_centre[1] - bubble.y) < 0.02 for c in inside), (bubble, inside)
+        assert abs(middle - bubble.x) < 0.008, (bubble, middle)
+        assert all(abs(c.box_centre[1] - bubble.y) < 0.008 for c in inside), (bubble, inside)
         # nothing fills a bubble: the disc inside the ring is mostly white
         r = round(0.8 * layout.radius * DPI)
         y, x = round(bubble.y * DPI), round(bubble.x * DPI)
