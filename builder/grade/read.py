@@ -473,8 +473,8 @@ def fills(image: Any, page: SheetPage, to_pixels: numpy.ndarray) -> list[float]:
     `_fill_through`), and the fill is the marked share of the disc. A label printed
     once on the page, or one whose every bubble is marked (its least dark one is darker
     than a label can be), has no clean copy to learn from: its thin strokes are opened
-    away instead (`_opened`, by a fifth of the label's font size), which also drops a
-    pen line that thin."""
+    away instead (`_opened`, by an eighth of the font size and two pixels), which also
+    drops a pen line that thin."""
     import numpy as np
 
     dark, keep = _dark_samples(image, page, to_pixels)
@@ -484,7 +484,9 @@ def fills(image: Any, page: SheetPage, to_pixels: numpy.ndarray) -> list[float]:
     for index, bubble in enumerate(page.bubbles):
         by_label.setdefault(bubble.value, []).append(index)
     step = 2 * DISC * page.radius / (keep.shape[0] - 1)  # inches between grid points
-    stroke = max(2, math.ceil(0.2 * page.style.bubble_font / 72 / step))
+    # a printed stroke is about a tenth of the font size, blurred by a pixel each side
+    width = 0.12 * page.style.bubble_font / 72 + 2 / _scale(page, to_pixels)
+    stroke = max(2, math.ceil(width / step))
     for label, indices in by_label.items():
         cleanest = indices[int(np.argmin(raw[indices]))]
         if len(indices) > 1 and raw[cleanest] <= LABEL_INK * max(1, len(label)):
