@@ -370,6 +370,12 @@ def page_text(pdf: Path, number: int) -> str:
     return " ".join(PdfReader(pdf).pages[number].extract_text().split())
 
 
+def sheet_number(text: str) -> int | None:
+    """The N of the one "Sheet N" a page prints (stamped on each copy)."""
+    found = re.findall(r"\bSheet (\d+)\b", text)
+    return int(found[0]) if len(found) == 1 else None
+
+
 def fingerprint(root: Path, files: list[str], version: str, seed: int = 1) -> str:
     """SPEC §7's fingerprint, computed here from the files themselves."""
     digest = hashlib.sha256()
@@ -436,7 +442,8 @@ def test_thirty_copies_per_version_by_default_and_the_same_bytes_twice(tmp_path)
     pdf = root / "dist/alpha/alpha-answers.pdf"
     assert page_count(pdf) == 60
     for number, version in ((29, "A"), (30, "B"), (59, "B")):
-        assert f"Sheet {number + 1} · Name" in page_text(pdf, number)
+        assert sheet_number(page_text(pdf, number)) == number + 1
+        assert "Name" in page_text(pdf, number)
         assert f"Version {version}" in page_text(pdf, number)
         assert qr_text(pdf, number).split(";")[2:5] == [version, "1", str(number + 1)]
     assert pdf.read_bytes() == (root / "again/alpha/alpha-answers.pdf").read_bytes()
@@ -448,7 +455,7 @@ def test_copies_are_numbered_on_across_versions(mix):
     for number in range(8):
         version = "A" if number < 4 else "B"
         text = page_text(pdf, number)
-        assert f"Sheet {number + 1} " in text and f"Version {version} " in text, text
+        assert sheet_number(text) == number + 1 and f"Version {version} " in text, text
         assert "Name" in text and "Page 1 of 1" in text
         fields = qr_text(pdf, number).split(";")
         assert fields[2] == version and fields[4] == str(number + 1), fields
@@ -519,7 +526,7 @@ def test_bundle_without_roster_prints_its_copies(week):
     pdf = week / "dist/quiz/quiz-answers.pdf"
     assert page_count(pdf) == 3
     for number in range(3):
-        assert f"Sheet {number + 1} " in page_text(pdf, number)
+        assert sheet_number(page_text(pdf, number)) == number + 1
         assert qr_text(pdf, number).split(";")[1:5] == ["quiz", "A", "1", str(number + 1)]
 
 
@@ -956,11 +963,6 @@ def test_points_above_99_are_an_error_and_nothing_is_written(tmp_path, monkeypat
     assert "Nothing was written" in result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="builder/cli builds the handouts before it checks the answer sheets, so an "
-    "answer-sheet error still leaves the handouts written under 'Nothing was written'",
-)
 @pytest.mark.parametrize("case", ["points", "bundle name"])
 def test_an_answer_sheet_error_writes_no_handouts_either(tmp_path, case):
     if case == "points":

@@ -121,14 +121,20 @@ def build(
         force=force,
         jobs=jobs,
     )
+    sheets = answer_sheets or asks_for_sheets(lesson_paths(paths))
+    if sheets:  # before the handouts: what cannot be printed stops the whole build
+        from ..grade.build import check_sheets
+
+        sheet_options = _sheet_options(options, answer_sheets, copies)
+        run_core(lambda: check_sheets(lesson_paths(paths), sheet_options))
     started = time.perf_counter()
     with progress_bar(quiet) as progress:
         result = run_core(lambda: run_build(lesson_paths(paths), options, progress=progress))
     print_problems(result.problems)
     if not quiet:
         _build_summary(result, time.perf_counter() - started)
-    if answer_sheets or asks_for_sheets(lesson_paths(paths)):
-        printed = _answer_sheets_too(paths, options, answer_sheets, copies)
+    if sheets:
+        printed = _answer_sheets_too(paths, sheet_options)
         if not quiet:
             report(printed, "Printed", detail=_paper)
     if export_quiz:
@@ -151,11 +157,10 @@ def _sheet_problems(paths, strict: bool):
     return [p.as_error() for p in problems] if strict else problems
 
 
-def _answer_sheets_too(paths, options, lessons: bool, copies: int | None):
-    """The answer sheets of what was just built, from the same request (SPEC §7)."""
-    from ..grade.build import SheetOptions, write_answer_sheets
+def _sheet_options(options, lessons: bool, copies: int | None):
+    from ..grade.build import SheetOptions
 
-    sheet_options = SheetOptions(
+    return SheetOptions(
         out_dir=options.out_dir,
         lessons=lessons,
         copies=copies,
@@ -165,6 +170,12 @@ def _answer_sheets_too(paths, options, lessons: bool, copies: int | None):
         large_print=options.large_print,
         strict=options.strict,
     )
+
+
+def _answer_sheets_too(paths, sheet_options):
+    """The answer sheets of what was just built, from the same request (SPEC §7)."""
+    from ..grade.build import write_answer_sheets
+
     result = run_core(lambda: write_answer_sheets(lesson_paths(paths), sheet_options))
     print_problems(result.problems)
     return result.outputs

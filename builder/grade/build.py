@@ -129,6 +129,17 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
+def check_sheets(paths: Iterable[Path], options: SheetOptions) -> None:
+    """Raise LessonError when the answer sheets could not be printed (points above 99, a
+    bundle name that is not a slug; with `strict`, any warning), before a build writes
+    anything: a build that cannot make all its files makes none."""
+    _, problems = sheet_sets(paths, options)
+    if options.strict:
+        problems = [p.as_error() for p in problems]
+    if errors_in(problems):
+        raise LessonError(problems)
+
+
 def write_answer_sheets(paths: Iterable[Path], options: SheetOptions) -> SheetResult:
     """Print and write every answers PDF; raise LessonError carrying every problem when
     one is an error (with `strict`, also a warning): then nothing is written."""

@@ -1,13 +1,15 @@
 """Print a SheetSet: every sheet's pages as one tagged PDF (SPEC §7).
 
 The page is drawn from layout.py's coordinates with absolutely placed boxes, so what
-prints is where the grader looks. The QR code (segno) is an SVG picture with its text
-as the alternative, so a screen reader says what it holds; it never holds an answer.
+prints is where the grader looks. Every sheet of a version has the same page but for
+who it is for and its QR code, so each version's pages are laid out once by WeasyPrint,
+copied for every sheet (pdfjoin, which keeps the tags and pads for duplex), and the
+name (render/stamps.py) and the code (codes.py) drawn on each copy: 30 sheets cost one
+layout, not thirty.
 """
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,16 +23,13 @@ STYLESHEET = "answers.css"
 
 @dataclass(frozen=True)
 class PageView:
-    """One printed page of one sheet: its geometry and what identifies it."""
+    """One page of a version's sheet, as every copy of it prints (the name and the QR
+    code are drawn on each copy afterwards)."""
 
     layout: SheetPage
-    code: str  # the QR code's text
-    qr_src: str  # the QR code as a data: URL
-    sheet: Sheet
     version: str  # the letter printed
     page: int
     pages: int
-    blank: bool = False  # a duplex back left empty so the next sheet starts on a front
 
 
 @dataclass
@@ -42,54 +41,77 @@ class Printed:
 
 def print_sheets(sheet_set: SheetSet) -> Printed:
     """The answers PDF: each sheet's pages in order (roster order, or copy number)."""
+    from ..render.pdfjoin import Part, combine, padded_page_counts
+    from ..render.stamps import stamp
+    from .codes import draw_codes
+
+    sheets = sheet_set.sheets()
+    versions = list(dict.fromkeys(sheet.version for sheet in sheets))
+    pages = {v: _version_pdf(sheet_set, v) for v in versions}
+    counts = {v: len(sheet_set.layout(v).pages) for v in versions}
+    parts = [Part(pages[sheet.version], _who(sheet), keep_outline=False) for sheet in sheets]
+    combined = combine(
+        parts,
+        paper=sheet_set.paper,
+        duplex=sheet_set.duplex,
+        title=f"{sheet_set.title} — Answer sheets",
+        language=sheet_set.language,
+        large_print=sheet_set.large_print,
+    )
+    fingerprints = {v: sheet_set.fingerprint(v) for v in versions}
+    names: list[str | None] = []
+    codes: list[str | None] = []
+    padded = padded_page_counts([counts[s.version] for s in sheets], sheet_set.duplex)
+    for sheet, room in zip(sheets, padded, strict=True):
+        count = counts[sheet.version]
+        for number in range(1, count + 1):
+            names.append(_who(sheet))
+            codes.append(sheet_set.code(sheet, number, count, fingerprints[sheet.version]))
+        names += [None] * (room - count)
+        codes += [None] * (room - count)
+    named = stamp(
+        combined,
+        names,
+        paper=sheet_set.paper,
+        where="top-left",
+        large_print=sheet_set.large_print,
+    )
+    box = sheet_set.layout(versions[0]).pages[0].qr_box
+    return Printed(draw_codes(named, codes, box), len(codes), len(sheets))
+
+
+def _who(sheet: Sheet) -> str:
+    """The line that says whose sheet it is: "Cleo Marsh · Period 4", or "Sheet 7"."""
+    if sheet.name:
+        return " · ".join(part for part in (sheet.name, sheet.section) if part)
+    return f"Sheet {sheet.number}"
+
+
+def _version_pdf(sheet_set: SheetSet, version: str) -> bytes:
+    """Every page of one version's sheet, laid out once."""
     from ..render.pdf import PdfJob, render_pdf
     from ..render.theme import stylesheet_path
 
-    fingerprints = {v: sheet_set.fingerprint(v) for v in sheet_set.versions}
-    views: list[PageView] = []
-    sheets = sheet_set.sheets()
-    for sheet in sheets:
-        layout = sheet_set.layout(sheet.version)
-        count = len(layout.pages)
-        for number, page in enumerate(layout.pages, start=1):
-            code = sheet_set.code(sheet, number, count, fingerprints[sheet.version])
-            views.append(
-                PageView(
-                    page, code, _qr(code), sheet, sheet_set.letter(sheet.version), number, count
-                )
-            )
-        if sheet_set.duplex and count % 2:
-            views.append(PageView(page, "", "", sheet, "", count + 1, count, blank=True))
-    html = _html(sheet_set, views)
-    roots = (sheet_set.root, *_builtin_roots())
+    layout = sheet_set.layout(version)
+    count = len(layout.pages)
+    letter = sheet_set.letter(version)
+    views = [PageView(page, letter, n, count) for n, page in enumerate(layout.pages, start=1)]
     job = PdfJob(
-        html=html,
+        html=_html(sheet_set, views),
         base_dir=sheet_set.root,
         stylesheets=(stylesheet_path(sheet_set.root, STYLESHEET),),
         paper=sheet_set.paper,
-        allowed_roots=roots,
+        allowed_roots=(sheet_set.root, *_builtin_roots()),
         lesson_file=sheet_set.bundle.path if sheet_set.bundle else sheet_set.entries[0].yaml_path,
-        identifier=f"answers:{sheet_set.name}:{sheet_set.paper}:{sheet_set.large_print}",
+        identifier=f"answers:{sheet_set.name}:{version}:{sheet_set.paper}:{sheet_set.large_print}",
     )
-    rendered = render_pdf(job)
-    return Printed(rendered.data, rendered.pages, len(sheets))
+    return render_pdf(job).data
 
 
 def _builtin_roots() -> list[Path]:
     from ..project.files import builtin_roots
 
     return builtin_roots()
-
-
-def _qr(text: str) -> str:
-    """The QR code as an SVG data URL: error level M (a smudge or a fold still reads), a
-    two-module quiet zone, no size of its own (the stylesheet gives it QR_SIZE)."""
-    import segno
-
-    svg = segno.make_qr(text, error="m", boost_error=False).svg_inline(
-        border=2, omitsize=True, dark="#000", light="#fff"
-    )
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 def _html(sheet_set: SheetSet, views: list[PageView]) -> str:

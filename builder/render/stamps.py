@@ -98,7 +98,14 @@ def blank_page(paper: str, large_print: bool = False) -> bytes:
     return _render((BLANK_TEXT,), paper, box, b"lessonpack-blank")
 
 
-def stamp(pdf: bytes, texts: list[str | None], *, paper: str, where: str = "top-left") -> bytes:
+def stamp(
+    pdf: bytes,
+    texts: list[str | None],
+    *,
+    paper: str,
+    where: str = "top-left",
+    large_print: bool = False,
+) -> bytes:
     """Overlay one short line of text per page (None = leave that page alone).
 
     `where`: 'top-left' (the line's top 0.45 in from the top edge, 0.75 in from the left,
@@ -107,8 +114,9 @@ def stamp(pdf: bytes, texts: list[str | None], *, paper: str, where: str = "top-
     text, never HTML; whitespace runs become one space, and a text too long for its box
     (3.25 in wide at the top, 1.4 in at the bottom) ends in an ellipsis. Raises ValueError
     when len(texts) differs from the page count or a stamped page is not `paper` sized.
-    Everything else (bookmarks, links, tags, metadata, the first half of /ID) is kept."""
-    box = _box(where, paper)  # refuse a bad position or paper before any work
+    Everything else (bookmarks, links, tags, metadata, the first half of /ID) is kept.
+    `large_print` sets a top stamp in 16 pt, in a box 5 in wide (answer sheets' names)."""
+    box = _box(where, paper, large_print)  # refuse a bad position or paper before any work
     document = open_pdf(pdf)
     if len(texts) != len(document.pages):
         raise ValueError(f"{len(texts)} stamp texts for a PDF of {len(document.pages)} pages")
@@ -199,10 +207,10 @@ def _draw(pdf: Pdf, page: Page, form: Stream, drawn: set[tuple[int, int]]) -> No
 def _box(where: str, paper: str, large_print: bool = False) -> _Box:
     size = paper_size(paper)
     width, height = size.width, size.height
-    if where == "top-left":
-        return _Box(0.45 * INCH, _SIDE, 3.25 * INCH, "left")
-    if where == "top-right":
-        return _Box(0.45 * INCH, width - _SIDE - 3.25 * INCH, 3.25 * INCH, "right")
+    if where in ("top-left", "top-right"):
+        kind, wide = (_LARGE, 5.0 * INCH) if large_print else (_REGULAR, 3.25 * INCH)
+        left = _SIDE if where == "top-left" else width - _SIDE - wide
+        return _Box(0.45 * INCH, left, wide, where.removeprefix("top-"), kind)
     if where == "bottom-center" and large_print:
         # 16 pt does not fit between the title and "Page X of Y": large-print.css keeps
         # the title out of a right column, and the stamp goes there, above "Page X of Y".
