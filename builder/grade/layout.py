@@ -109,7 +109,8 @@ def paginate(
 ) -> list[SheetPage]:
     """Lay rows out top to bottom, in two columns when every row fits half the width,
     wrapping a row too long for its column onto the next line with its label repeated,
-    and starting a new page when the column runs out. A heading never ends a column."""
+    and starting a new page when the column runs out. A heading never ends a column, and
+    a lesson's rows going on in a new column or page come under "<title> (continued)"."""
     style = LARGE if large_print else REGULAR
     usable = width - 2 * MARGIN
     gutter = 0.3
@@ -123,13 +124,19 @@ def paginate(
     blocks = _blocks(lines, per_line)
     pages: list[list[tuple[Row | Heading, int, float, float, int]]] = [[]]
     column, y = 0, style.header
+    heading: Heading | None = None  # the lesson whose rows these are, in a bundle
     for block in blocks:
+        if isinstance(block[0][0], Heading):
+            heading = block[0][0]
         if y + len(block) * style.row > bottom + 1e-9:
             column += 1
             y = style.header
             if column == columns:
                 pages.append([])
                 column = 0
+            if heading is not None and block[0][0] is not heading:
+                # a bundle's lesson going on in a new column says which lesson it is
+                block = [(Heading(f"{heading.text} (continued)"), 0), *block]
         x = MARGIN + column * (column_width + gutter)
         for line, start in block:
             pages[-1].append((line, start, x, y + style.row / 2, per_line))
