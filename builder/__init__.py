@@ -51,9 +51,6 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .errors import LessonError, Problem
-    from .export.run import ExportOptions, export_quizzes
-    from .grade.build import SheetOptions, write_answer_sheets
-    from .grade.run import GradeOptions, GradeResult, grade_scans
     from .output.pipeline import BuildOptions, Result, build, check
     from .project.lesson import LessonSource, load_lesson
 

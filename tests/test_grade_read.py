@@ -21,6 +21,7 @@ import scanfake
 from PIL import Image
 
 from builder.grade import read, scans
+from builder.grade.geometry import apply
 from builder.grade.layout import SQUARE
 
 MARK, EMPTY = 0.5, 0.2
@@ -98,7 +99,7 @@ def misplaced(page, found, true, dpi) -> float:
     """The largest distance, in inches, between where the found and the true map put
     the corner squares and the bubbles."""
     points = np.array(list(page.squares) + [(b.x, b.y) for b in page.bubbles])
-    return float(np.hypot(*(read._apply(found, points) - read._apply(true, points)).T).max()) / dpi
+    return float(np.hypot(*(apply(found, points) - apply(true, points)).T).max()) / dpi
 
 
 def wrong_fills(page, hows, values) -> list[str]:

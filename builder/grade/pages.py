@@ -57,7 +57,7 @@ def read_page(page: ScanPage, root: Path) -> PageRead:
     try:
         to_pixels = read.locate(image, layout, corners)
     except read.NotFound as exc:
-        return PageRead(page, code, problem=f"the page's corner squares were not found: {exc}")
+        return PageRead(page, code, problem=f"the sheet could not be lined up: {exc}")
     fills = tuple(read.fills(image, layout, to_pixels))
     straight = read.straighten(image, layout, to_pixels, REVIEW_DPI)
     buffer = io.BytesIO()

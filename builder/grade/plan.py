@@ -75,6 +75,13 @@ class SheetSet:
             for n in range(1, self.copies + 1)
         ]
 
+    def sheet_of(self, number: int, version: str) -> Sheet:
+        """The sheet a scanned code names: the roster's student, or a numbered copy."""
+        if self.students and 1 <= number <= len(self.students):
+            student = self.students[number - 1]
+            return Sheet(number, version, student.name, student.section)
+        return Sheet(number, version)
+
     def _version_of(self, wanted: str) -> str:
         return wanted if len(self.versions) > 1 and wanted else self.versions[0]
 

@@ -74,15 +74,13 @@ def _items(sheet_set: SheetSet, letter: str) -> tuple[Item, ...]:
 
 
 def _sheets(group: list[PageRead], sets: dict[str, SheetSet]) -> dict[int, SheetRow]:
-    from .run import sheet_of
-
     rows: dict[int, SheetRow] = {}
     for read in sorted(group, key=lambda r: (r.code.sheet, r.code.page, str(r.page.path))):
         code = read.code
         row = rows.get(code.sheet)
         if row is None:
             row = rows[code.sheet] = SheetRow(
-                sheet_of(sets[code.version], code.sheet, code.version)
+                sets[code.version].sheet_of(code.sheet, code.version)
             )
         if code.page in row.pages:
             earlier = row.pages[code.page]

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import Problem
 from ..output.write import Output, OutputFile, write_changed
 from .pages import PageRead, read_page, versioned_set
-from .plan import Sheet, SheetSet
+from .plan import SheetSet
 from .scans import ScanPage
 
 POOL_MIN_PAGES = 6  # fewer pages read faster here than by starting workers
@@ -128,11 +128,3 @@ def _sheet_sets(root: Path, group: list[PageRead]) -> dict[str, SheetSet]:
         sets["A"] = versioned_set(root, code, max(len(s.versions) for s in lesson_versions))
     return sets
 
-
-def sheet_of(sheet_set: SheetSet, number: int, version: str) -> Sheet:
-    """The roster's student for a sheet number, or a numbered copy."""
-    students = sheet_set.students
-    if students and 1 <= number <= len(students):
-        student = students[number - 1]
-        return Sheet(number, version, student.name, student.section)
-    return Sheet(number, version)
