@@ -206,6 +206,18 @@ def _too_big_message() -> str:
 
 
 def _decode_image(path: Path, number: int):
+    from PIL import ImageFile
+
+    # WeasyPrint, once imported in this process (a build before grading), tells Pillow to
+    # load truncated images; a scan cut short must be refused, not graded half blank.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        return _decode(path, number)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
+def _decode(path: Path, number: int):
     from PIL import Image, UnidentifiedImageError
 
     try:
