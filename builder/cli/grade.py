@@ -33,7 +33,9 @@ def grade(
     ] = Path("."),
     strict: Annotated[
         bool,
-        typer.Option("--strict", help="Exit 1 when anything was flagged (blank, unclear...)."),
+        typer.Option(
+            "--strict", help="Exit 1 when anything was flagged (blank, unclear...) or warned."
+        ),
     ] = False,
 ):
     """Grade scanned answer sheets: a grade sheet, an item analysis and a review PDF.
@@ -61,7 +63,6 @@ def grade(
     options = GradeOptions(
         out_dir=out if out is not None else project / "dist" / "grades",
         project=project,
-        strict=strict,
     )
     started = time.perf_counter()
     result = run_core(lambda: grade_scans(scans, options))
@@ -76,5 +77,5 @@ def grade(
         summary += f"; {result.flagged} flag{'s' if result.flagged != 1 else ''} to check"
     typer.echo(f"{summary} in {seconds:.1f} s.")
     report(result.outputs, "Wrote")
-    if result.unreadable or (strict and result.flagged):
+    if result.unreadable or (strict and (result.flagged or result.problems)):
         raise typer.Exit(1)

@@ -28,8 +28,7 @@ POOL_MIN_PAGES = 6  # fewer pages read faster here than by starting workers
 @dataclass(frozen=True)
 class GradeOptions:
     out_dir: Path = Path("dist/grades")
-    project: Path = Path(".")
-    strict: bool = False
+    project: Path = Path(".")  # where the sheets were printed from (its lessons/)
 
 
 @dataclass
