@@ -865,7 +865,11 @@ EVENTS = "  events:\n    - date: '1962'\n      label: a\n    - date: '1963'\n   
 def test_an_unknown_field_in_a_section_lists_that_sections_fields(tmp_path):
     text = "title: T\ntimeline:\n  qqq: x\n" + EVENTS
     assert _errors(tmp_path, text) == [
-        (3, 3, "unknown field 'qqq'; fields allowed here: title, instructions, mode, points, events")
+        (
+            3,
+            3,
+            "unknown field 'qqq'; fields allowed here: title, instructions, mode, points, events",
+        )
     ]
 
 
