@@ -64,9 +64,9 @@ class SheetSet:
     def sheets(self) -> list[Sheet]:
         """A roster's students in order, each with their version; or `copies` numbered
         sheets per version, numbered on across versions (A 1-30, B 31-60)."""
-        if self.students:
+        if self.bundle and self.students:
             return [
-                Sheet(n, self._version_of(s.version), s.name, s.section)
+                Sheet(n, self.bundle.version_of(s), s.name, s.section)
                 for n, s in enumerate(self.students, start=1)
             ]
         return [
@@ -81,9 +81,6 @@ class SheetSet:
             student = self.students[number - 1]
             return Sheet(number, version, student.name, student.section)
         return Sheet(number, version)
-
-    def _version_of(self, wanted: str) -> str:
-        return wanted if len(self.versions) > 1 and wanted else self.versions[0]
 
     @staticmethod
     def letter(version: str) -> str:

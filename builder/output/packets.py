@@ -151,10 +151,7 @@ def _roster(bundle: BundleSource, packets: dict[str, bytes], layout: Layout) -> 
 
     parts = []
     for student in bundle.students:
-        version = (
-            student.version if len(bundle.versions) > 1 and student.version else bundle.versions[0]
-        )
-        packet = packets[version]
+        packet = packets[bundle.version_of(student)]
         label = " · ".join(p for p in (student.name, student.section) if p)
         parts.append(
             Part(

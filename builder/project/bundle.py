@@ -55,6 +55,11 @@ class BundleSource:
     def cover(self) -> bool:
         return self.bundle.cover if self.bundle.cover is not None else len(self.entries) > 1
 
+    def version_of(self, student: Student) -> str:
+        """The version a roster student gets: their roster letter when the bundle prints
+        versions, else the bundle's one version ("", or A when a letter is not given)."""
+        return student.version if len(self.versions) > 1 and student.version else self.versions[0]
+
 
 def load_bundle(
     path: Path, lessons: dict[str, LessonSource], invalid: set[str]
