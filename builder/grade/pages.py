@@ -62,7 +62,7 @@ def read_page(page: ScanPage, root: Path) -> PageRead:
     straight = read.straighten(image, layout, to_pixels, REVIEW_DPI)
     buffer = io.BytesIO()
     straight.save(buffer, format="PNG", compress_level=1)  # lossless: rings are drawn on it
-    changed = sheet_set.fingerprint(_built_version(sheet_set, code)) != code.fingerprint
+    changed = sheet_set.fingerprint(code.version) != code.fingerprint
     return PageRead(page, code, fills, buffer.getvalue(), changed=changed)
 
 
@@ -79,18 +79,13 @@ def sheet_layout(root: Path, code: Code) -> tuple[SheetSet, SheetPage]:
     sheet_set = sheet_set_for(
         root, code.name, code.version, code.seed, code.paper, code.large_print
     )
-    version = _built_version(sheet_set, code)
-    pages = sheet_set.layout(version).pages
+    pages = sheet_set.layout(sheet_set.built(code.version)).pages
     if len(pages) != code.pages:
         raise LookupError(
             f"'{code.name}' now makes answer sheets of {len(pages)} page(s), not {code.pages}: "
             "it changed since these were printed; print new sheets"
         )
     return sheet_set, pages[code.page - 1]
-
-
-def _built_version(sheet_set: SheetSet, code: Code) -> str:
-    return code.version if sheet_set.versions != ("",) else ""
 
 
 @cache
@@ -111,7 +106,7 @@ def sheet_set_for(
             raise LookupError(
                 f"bundle '{name}' has no version {letter} now: it changed since printing"
             )
-        return bundle_set(bundle, seed, paper, large_print, bundle.bundle.copies)
+        return _bundle_set(root, name, seed, paper, large_print)
     if name in lessons:
         versions = tuple(version_letters(index + 1)) if letter != "A" else ("",)
         return lesson_set(lessons[name], versions, seed, paper, large_print, 30)
@@ -121,6 +116,13 @@ def sheet_set_for(
         f"the sheet names '{name}', which is not a lesson or bundle of this project "
         "(run grade in the project folder, or give --project)"
     )
+
+
+@cache
+def _bundle_set(root: Path, name: str, seed: int, paper: str, large_print: bool) -> SheetSet:
+    """One sheet set for all of a bundle's versions, so each version is laid out once."""
+    bundle = _project(root)[1][name]
+    return bundle_set(bundle, seed, paper, large_print, bundle.bundle.copies)
 
 
 @cache

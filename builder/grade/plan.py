@@ -87,12 +87,20 @@ class SheetSet:
         """The version as the sheet and its QR code print it: A when there is one."""
         return version or "A"
 
+    def built(self, letter: str) -> str:
+        """The version as built for the letter a sheet prints (the inverse of `letter`)."""
+        return "" if self.versions == ("",) else letter
+
     def layout(self, version: str) -> VersionLayout:
+        """A version's items and pages, made the first time they are asked for: a grader
+        reading version B's pages never lays out version A."""
+        if version not in self._layouts:
+            self._layouts[version] = self._layout(version)
         return self._layouts[version]
 
     @cached_property
     def _layouts(self) -> dict[str, VersionLayout]:
-        return {version: self._layout(version) for version in self.versions}
+        return {}
 
     def _layout(self, version: str) -> VersionLayout:
         from ..compose.assemble import assemble
@@ -114,21 +122,24 @@ class SheetSet:
         return VersionLayout(tuple(items), tuple(pages))
 
     @cached_property
-    def files(self) -> list[Path]:
-        """What grading depends on, in the fingerprint's order."""
+    def _files_digest(self):
+        """SHA-256 over the files grading depends on, in order (the bundle, each lesson as
+        printed, the roster), each after its project-relative path and a newline: read once,
+        not once for every page a grader checks."""
         paths = [self.bundle.path] if self.bundle else []
         paths += [source.yaml_path for source in self.entries]
         if self.bundle and self.bundle.bundle.roster:
             paths.append(self.bundle.path.parent / self.bundle.bundle.roster)
-        return paths
-
-    def fingerprint(self, version: str) -> str:
-        """The first 8 hex digits of SHA-256 over the files grading depends on, each after
-        its project-relative path and a newline, then the version letter and the seed."""
         digest = hashlib.sha256()
-        for path in self.files:
+        for path in paths:
             digest.update(_relative(path, self.root).encode() + b"\n")
             digest.update(path.read_bytes())
+        return digest
+
+    def fingerprint(self, version: str) -> str:
+        """The first 8 hex digits of SHA-256 over the files grading depends on, then the
+        version letter and the seed, each followed by a newline (SPEC §7)."""
+        digest = self._files_digest.copy()
         digest.update(f"{self.letter(version)}\n{self.seed}\n".encode())
         return digest.hexdigest()[:8]
 

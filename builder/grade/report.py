@@ -65,12 +65,8 @@ def sheet_reports(name: str, group: list[PageRead], sets: dict[str, SheetSet]) -
     return report
 
 
-def _built(sheet_set: SheetSet, letter: str) -> str:
-    return "" if sheet_set.versions == ("",) else letter
-
-
 def _items(sheet_set: SheetSet, letter: str) -> tuple[Item, ...]:
-    return sheet_set.layout(_built(sheet_set, letter)).items
+    return sheet_set.layout(sheet_set.built(letter)).items
 
 
 def _sheets(group: list[PageRead], sets: dict[str, SheetSet]) -> dict[int, SheetRow]:
@@ -116,8 +112,7 @@ def _where(read: PageRead) -> str:
 
 
 def _score(row: SheetRow, sheet_set: SheetSet) -> None:
-    version = _built(sheet_set, row.sheet.version)
-    layout = sheet_set.layout(version)
+    layout = sheet_set.layout(sheet_set.built(row.sheet.version))
     reads: dict[tuple[str, str], RowRead] = {}
     for number_, read in row.pages.items():
         reads |= read_rows(layout.pages[number_ - 1], read.fills, number_)
@@ -205,7 +200,7 @@ def _review(name: str, rows: list[SheetRow], sets: dict[str, SheetSet]) -> tuple
         for number_ in sorted(row.pages):
             read = row.pages[number_]
             sheet_set = sets[row.sheet.version]
-            version = sheet_set.layout(_built(sheet_set, row.sheet.version))
+            version = sheet_set.layout(sheet_set.built(row.sheet.version))
             layout = version.pages[number_ - 1]
             rings = [
                 (bubble, style)
