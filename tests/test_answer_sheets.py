@@ -386,11 +386,20 @@ def fingerprint(root: Path, files: list[str], version: str, seed: int = 1) -> st
     return digest.hexdigest()[:8]
 
 
-def sheet_layout(root: Path, large_print: bool = False, name: str = "", **options):
+def sheet_layout(
+    root: Path,
+    large_print: bool = False,
+    name: str = "",
+    lessons: bool = False,
+    copies: int | None = None,
+    **build,
+):
     """builder.grade's own plan of the answers PDF built from `root/lessons`."""
     from builder.grade.build import SheetOptions, sheet_sets
+    from builder.output.pipeline import BuildOptions
 
-    sets, _ = sheet_sets([root / "lessons"], SheetOptions(large_print=large_print, **options))
+    options = SheetOptions(BuildOptions(large_print=large_print, **build), lessons, copies)
+    sets, _ = sheet_sets([root / "lessons"], options)
     (sheet_set,) = [s for s in sets if s.large_print == large_print and name in ("", s.name)]
     return sheet_set
 

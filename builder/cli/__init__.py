@@ -123,10 +123,10 @@ def build(
     )
     sheets = answer_sheets or asks_for_sheets(lesson_paths(paths))
     if sheets:  # before the handouts: what cannot be printed stops the whole build
-        from ..grade.build import check_sheets
+        from ..grade.build import SheetOptions, plan_sheets
 
-        sheet_options = _sheet_options(options, answer_sheets, copies)
-        run_core(lambda: check_sheets(lesson_paths(paths), sheet_options))
+        sheet_options = SheetOptions(options, lessons=answer_sheets, copies=copies)
+        plan = run_core(lambda: plan_sheets(lesson_paths(paths), sheet_options))
     started = time.perf_counter()
     with progress_bar(quiet) as progress:
         result = run_core(lambda: run_build(lesson_paths(paths), options, progress=progress))
@@ -134,7 +134,7 @@ def build(
     if not quiet:
         _build_summary(result, time.perf_counter() - started)
     if sheets:
-        printed = _answer_sheets_too(paths, sheet_options)
+        printed = _answer_sheets_too(plan, out)
         if not quiet:
             report(printed, "Printed", detail=_paper)
     if export_quiz:
@@ -152,31 +152,17 @@ def _paper(output) -> str:
 def _sheet_problems(paths, strict: bool):
     """What a bundle printing answer sheets should know: items counted as 1 point..."""
     from ..grade.build import SheetOptions, sheet_sets
+    from ..output.pipeline import BuildOptions
 
-    _, problems = run_core(lambda: sheet_sets(lesson_paths(paths), SheetOptions()))
-    return [p.as_error() for p in problems] if strict else problems
-
-
-def _sheet_options(options, lessons: bool, copies: int | None):
-    from ..grade.build import SheetOptions
-
-    return SheetOptions(
-        out_dir=options.out_dir,
-        lessons=lessons,
-        copies=copies,
-        paper=options.paper,
-        versions=options.versions,
-        seed=options.seed,
-        large_print=options.large_print,
-        strict=options.strict,
-    )
+    options = SheetOptions(BuildOptions(strict=strict))
+    return run_core(lambda: sheet_sets(lesson_paths(paths), options))[1]
 
 
-def _answer_sheets_too(paths, sheet_options):
+def _answer_sheets_too(plan, out: Path):
     """The answer sheets of what was just built, from the same request (SPEC §7)."""
-    from ..grade.build import write_answer_sheets
+    from ..grade.build import write_sheets
 
-    result = run_core(lambda: write_answer_sheets(lesson_paths(paths), sheet_options))
+    result = run_core(lambda: write_sheets(plan, out))
     print_problems(result.problems)
     return result.outputs
 

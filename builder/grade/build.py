@@ -1,20 +1,22 @@
 """`build --answer-sheets` and a bundle's `answer_sheets: true`: write each answers PDF
 beside the handouts, all or nothing (SPEC §3, §7).
 
-It runs after the handouts are built, from the same request (paper, versions, seed,
-large print), and writes through the build's staging writer. A bundle asks for its own
+The sheets are planned and checked before the handouts are built and printed after
+them, from the same request (paper, versions, seed, large print: the bundles by the
+pipeline's own rules), and written through the build's staging writer. A bundle asks for its own
 sheets; `--answer-sheets` asks for every lesson's and bundle's. Never for `--html`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import LessonError, Problem, errors_in
 from ..letters import version_letters
 from ..output.outputs import Made, Sheet, Variant
+from ..output.pipeline import BuildOptions
 from ..output.write import Output, OutputFile, write_changed
 from ..project.paper_names import DEFAULT_PAPER
 from .items import sheet_problems
@@ -23,14 +25,10 @@ from .plan import SheetSet, bundle_set, lesson_set
 
 @dataclass(frozen=True)
 class SheetOptions:
-    out_dir: Path = Path("dist")
+    build: BuildOptions = field(default_factory=BuildOptions)  # paper, versions, seed, large
+    # print, strict and the output folder: the sheets print what the handouts print
     lessons: bool = False  # --answer-sheets: every lesson's too, not only bundles asking
     copies: int | None = None  # None: a bundle's `copies:`, else 30
-    paper: str | None = None
-    versions: int | None = None
-    seed: int | None = None
-    large_print: bool = False
-    strict: bool = False
 
 
 @dataclass
@@ -39,56 +37,56 @@ class SheetResult:
     outputs: list[Output] = field(default_factory=list)
 
 
+@dataclass
+class SheetPlan:
+    """What a build's answer sheets will be, checked before anything is written."""
+
+    sets: list[SheetSet]
+    problems: list[Problem]  # warnings (errors under --strict stop the plan)
+
+
 def sheet_sets(
     paths: Iterable[Path], options: SheetOptions
 ) -> tuple[list[SheetSet], list[Problem]]:
-    """Every answers PDF this build prints, and what a teacher should know first."""
+    """Every answers PDF this build prints, and what a teacher should know first (as
+    errors under `strict`)."""
+    from ..output.pipeline import bundles_as_built, print_layouts
     from ..project.discover import load_all
 
     loaded = load_all(paths)
     if errors_in(loaded.problems):
         raise LessonError(loaded.problems)
+    build = options.build
     problems: list[Problem] = []  # the loader's warnings are the build's to print
     sets: list[SheetSet] = []
     if options.lessons:
-        large = [False, True] if options.large_print else [False]
-        versions = tuple(version_letters(options.versions or 1))
+        versions = tuple(version_letters(build.versions or 1))
         for source in loaded.lessons:
             problems += sheet_problems(source)
-            for large_print in large:
+            for layout in print_layouts(build.paper or DEFAULT_PAPER, build.large_print):
                 sets.append(
                     lesson_set(
                         source,
                         versions,
-                        options.seed or 1,
-                        options.paper or DEFAULT_PAPER,
-                        large_print,
+                        build.seed or 1,
+                        layout.paper,
+                        layout.large_print,
                         options.copies or 30,
                     )
                 )
-    for bundle in loaded.bundles:
+    for bundle, layouts in bundles_as_built(loaded.bundles, build):
         if not (options.lessons or bundle.bundle.answer_sheets):
             continue
-        # as the handouts' build does (output/pipeline.py): `--seed 0` is a seed, not "unset"
-        update = {
-            k: v
-            for k, v in (("versions", options.versions), ("seed", options.seed))
-            if v is not None
-        }
-        if update:
-            bundle = replace(bundle, bundle=bundle.bundle.model_copy(update=update))
         for source in bundle.entries:
             problems += sheet_problems(source)
         problems += _bundle_name_problems(bundle)
-        for large_print in (
-            [False, True] if options.large_print or bundle.bundle.large_print else [False]
-        ):
+        for layout in layouts:
             sets.append(
                 bundle_set(
                     bundle,
                     bundle.bundle.seed,
-                    options.paper or bundle.bundle.paper or DEFAULT_PAPER,
-                    large_print,
+                    layout.paper,
+                    layout.large_print,
                     options.copies or bundle.bundle.copies,
                 )
             )
@@ -96,7 +94,8 @@ def sheet_sets(
     for sheet_set in sets:
         if sheet_set not in graded and not sheet_set.large_print:
             problems.append(_nothing_to_grade(sheet_set))
-    return graded, _dedupe(problems)
+    problems = _dedupe(problems)
+    return graded, [p.as_error() for p in problems] if build.strict else problems
 
 
 def _nothing_to_grade(sheet_set: SheetSet) -> Problem:
@@ -129,30 +128,23 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
-def check_sheets(paths: Iterable[Path], options: SheetOptions) -> None:
-    """Raise LessonError when the answer sheets could not be printed (points above 99, a
-    bundle name that is not a slug; with `strict`, any warning), before a build writes
-    anything: a build that cannot make all its files makes none."""
-    _, problems = sheet_sets(paths, options)
-    if options.strict:
-        problems = [p.as_error() for p in problems]
+def plan_sheets(paths: Iterable[Path], options: SheetOptions) -> SheetPlan:
+    """The answer sheets a build will print; raise LessonError when they cannot be (points
+    above 99, a bundle name that is not a slug; with `strict`, any warning), so that a
+    build checks them before it writes anything: one that cannot make all its files
+    makes none."""
+    sets, problems = sheet_sets(paths, options)
     if errors_in(problems):
         raise LessonError(problems)
+    return SheetPlan(sets, problems)
 
 
-def write_answer_sheets(paths: Iterable[Path], options: SheetOptions) -> SheetResult:
-    """Print and write every answers PDF; raise LessonError carrying every problem when
-    one is an error (with `strict`, also a warning): then nothing is written."""
+def write_sheets(plan: SheetPlan, out_dir: Path) -> SheetResult:
+    """Print and write every answers PDF of `plan`."""
     from .sheets import print_sheets
 
-    sets, problems = sheet_sets(paths, options)
-    result = SheetResult(problems)
-    if options.strict:
-        result.problems = [p.as_error() for p in result.problems]
-    if errors_in(result.problems):
-        raise LessonError(result.problems)
     files = {}
-    for sheet_set in sets:
+    for sheet_set in plan.sets:
         printed = print_sheets(sheet_set)
         made = Made(
             sheet_set.name,
@@ -167,5 +159,10 @@ def write_answer_sheets(paths: Iterable[Path], options: SheetOptions) -> SheetRe
             made=made,
             duplex=sheet_set.duplex,
         )
-    result.outputs = write_changed(files, options.out_dir)
-    return result
+    return SheetResult(plan.problems, write_changed(files, out_dir))
+
+
+def write_answer_sheets(paths: Iterable[Path], options: SheetOptions) -> SheetResult:
+    """Plan, print and write every answers PDF; raise LessonError carrying every problem
+    when one is an error (with `strict`, also a warning): then nothing is written."""
+    return write_sheets(plan_sheets(paths, options), options.build.out_dir)

@@ -161,7 +161,7 @@ def _planned(result: Result, options: BuildOptions) -> list[tuple[Group, str, fr
 
     groups = []
     for source in result.lessons:
-        for layout in _layouts(options.paper or DEFAULT_PAPER, options.large_print):
+        for layout in print_layouts(options.paper or DEFAULT_PAPER, options.large_print):
             group = Group(
                 source,
                 layout,
@@ -171,7 +171,7 @@ def _planned(result: Result, options: BuildOptions) -> list[tuple[Group, str, fr
                 options.html,
             )
             groups.append((group, source.slug, _needs(layout, own_large_print=False)))
-    for bundle, layouts in _bundles(result.bundles, options):
+    for bundle, layouts in bundles_as_built(result.bundles, options):
         for source in bundle.entries:
             for layout in layouts:
                 group = Group(
@@ -197,12 +197,13 @@ def _needs(layout: Layout, own_large_print: bool, key: bool = False) -> frozense
     return frozenset(["large_print"] * large + ["key"] * key)
 
 
-def _bundles(bundles: list[BundleSource], options: BuildOptions):
-    """Each bundle as this build prints it, with its layouts (command line first)."""
+def bundles_as_built(bundles: list[BundleSource], options: BuildOptions):
+    """Each bundle as this build prints it, with its layouts (command line first); the
+    answer sheets (grade/build.py) print bundles by the same rules."""
     for bundle in bundles:
         bundle = _with_options(bundle, options)
         paper = options.paper or bundle.bundle.paper or DEFAULT_PAPER
-        yield bundle, _layouts(paper, options.large_print or bundle.bundle.large_print)
+        yield bundle, print_layouts(paper, options.large_print or bundle.bundle.large_print)
 
 
 def _with_options(bundle: BundleSource, options: BuildOptions) -> BundleSource:
@@ -213,7 +214,8 @@ def _with_options(bundle: BundleSource, options: BuildOptions) -> BundleSource:
     return replace(bundle, bundle=bundle.bundle.model_copy(update=update)) if update else bundle
 
 
-def _layouts(paper: str, large_print: bool) -> list[Layout]:
+def print_layouts(paper: str, large_print: bool) -> list[Layout]:
+    """Regular print, and large print too when asked."""
     from .plan import Layout
 
     return [Layout(paper)] + ([Layout(paper, large_print=True)] if large_print else [])
@@ -249,7 +251,7 @@ def _make(
             entries[group] = entry
     todo = [group for group in groups if group not in entries]
     packets = []
-    for bundle, layouts in _bundles(result.bundles, options):
+    for bundle, layouts in bundles_as_built(result.bundles, options):
         mine = [group_keys[g] for g in groups if g.bundle_path == bundle.path]
         slot = packets_slot(bundle, layouts[0].paper, len(layouts) > 1)
         key = keys.packets(bundle, mine, options.key, slot)
